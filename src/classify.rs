@@ -1,0 +1,86 @@
+//! Classification: a postmortem's root causes and measures as taxonomy slugs. Front
+//! matter wins; otherwise the labels are inferred from the root-cause text and from each
+//! action item.
+
+use crate::diagnostics::Diagnostic;
+use crate::extract::Extracted;
+use crate::parse::FrontMatter;
+use crate::taxonomy::Taxonomy;
+
+/// A postmortem's taxonomy labels.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Labels {
+    /// Root-cause slugs (components and mechanisms), sorted.
+    pub root_causes: Vec<String>,
+    /// Whether `root_causes` came from front matter.
+    pub root_causes_declared: bool,
+    /// Measure slugs of each action item, in item order.
+    pub item_measures: Vec<Vec<String>>,
+    /// The union of the measure slugs (or the declared ones), sorted.
+    pub measures: Vec<String>,
+    /// Whether `measures` came from front matter.
+    pub measures_declared: bool,
+}
+
+/// Labels one postmortem. Unknown declared slugs are dropped with a warning at their line.
+pub fn classify(
+    rel_path: &str,
+    front_matter: &FrontMatter,
+    extracted: &Extracted,
+    taxonomy: &Taxonomy,
+) -> (Labels, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let mut known = |key: &str, slugs: &[String], exists: &dyn Fn(&str) -> bool| -> Vec<String> {
+        let mut kept: Vec<String> = Vec::new();
+        for slug in slugs {
+            if exists(slug) {
+                kept.push(slug.clone());
+            } else {
+                let mut d = Diagnostic::warning(
+                    rel_path,
+                    format!("`{slug}` in front matter `{key}` is not in the taxonomy; ignored"),
+                )
+                .with_hint("use a slug from the taxonomy, or add it to the site's taxonomy file");
+                d.line = front_matter.line_of(key);
+                diagnostics.push(d);
+            }
+        }
+        kept.sort();
+        kept.dedup();
+        kept
+    };
+    let declared_causes = known("root_causes", &front_matter.root_causes, &|s| {
+        taxonomy.root_cause(s).is_some()
+    });
+    let declared_measures = known("measures", &front_matter.measures, &|s| {
+        taxonomy.measure(s).is_some()
+    });
+    let item_measures: Vec<Vec<String>> = extracted
+        .measures
+        .iter()
+        .map(|m| taxonomy.classify_measure(&m.text))
+        .collect();
+    let root_causes_declared = !declared_causes.is_empty();
+    let root_causes = if root_causes_declared {
+        declared_causes
+    } else {
+        taxonomy.classify_root_cause(&extracted.root_cause_text)
+    };
+    let measures_declared = !declared_measures.is_empty();
+    let measures = if measures_declared {
+        declared_measures
+    } else {
+        let mut union: Vec<String> = item_measures.iter().flatten().cloned().collect();
+        union.sort();
+        union.dedup();
+        union
+    };
+    let labels = Labels {
+        root_causes,
+        root_causes_declared,
+        item_measures,
+        measures,
+        measures_declared,
+    };
+    (labels, diagnostics)
+}

@@ -1,0 +1,213 @@
+//! Discovery: walking the content folder into in-memory source files and assets.
+//!
+//! This is the only stage that reads the content folder; everything after it works on
+//! the values returned here.
+
+use std::path::{Component, Path};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::diagnostics::Diagnostic;
+
+/// One Markdown postmortem, read into memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    /// Path relative to the content folder, `/`-separated (stable across platforms).
+    pub rel_path: String,
+    /// The file's text; invalid UTF-8 was replaced (with a warning).
+    pub text: String,
+}
+
+/// A non-Markdown file in the content folder (an image a postmortem embeds), copied to the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asset {
+    /// Path relative to the content folder, `/`-separated.
+    pub rel_path: String,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// Everything found in the content folder, sorted by path.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// The postmortems.
+    pub sources: Vec<SourceFile>,
+    /// Images and other files the postmortems may link to.
+    pub assets: Vec<Asset>,
+    /// Files that could not be used, and why.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Whether a path names a Markdown file pmkb reads as a postmortem.
+pub fn is_markdown(path: &Path) -> bool {
+    matches!(
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
+        Some("md" | "markdown")
+    )
+}
+
+/// Walks `content_dir` (hidden files and folders skipped, symlinks followed with loop
+/// detection) and reads every file up to `max_bytes`. Unreadable, oversized and binary
+/// files become diagnostics; the rest of the folder is still returned.
+pub fn discover(content_dir: &Path, max_bytes: u64) -> Discovered {
+    let mut found = Discovered::default();
+    if !content_dir.is_dir() {
+        found.diagnostics.push(
+            Diagnostic::error(
+                content_dir.display().to_string(),
+                "the content folder does not exist or is not a folder",
+            )
+            .with_hint("pass --content DIR or set content_dir in pmkb.toml"),
+        );
+        return found;
+    }
+    let mut paths = Vec::new();
+    let walker = WalkDir::new(content_dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+    for entry in walker {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => paths.push(entry.into_path()),
+            Ok(_) => {}
+            Err(err) => found.diagnostics.push(walk_error(content_dir, &err)),
+        }
+    }
+    let read: Vec<_> = paths
+        .par_iter()
+        .map(|path| read_one(content_dir, path, max_bytes))
+        .collect();
+    for (item, diagnostic) in read {
+        match item {
+            Some(Item::Source(source)) => found.sources.push(source),
+            Some(Item::Asset(asset)) => found.assets.push(asset),
+            None => {}
+        }
+        found.diagnostics.extend(diagnostic);
+    }
+    found
+}
+
+enum Item {
+    Source(SourceFile),
+    Asset(Asset),
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_str().is_some_and(|n| n.starts_with('.'))
+}
+
+/// The content-relative, `/`-separated form of `path`, used as a file's identity.
+pub fn relative_name(content_dir: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(content_dir).unwrap_or(path);
+    rel.components()
+        .filter_map(|c| match c {
+            Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn walk_error(content_dir: &Path, err: &walkdir::Error) -> Diagnostic {
+    let name = err
+        .path()
+        .map(|p| relative_name(content_dir, p))
+        .unwrap_or_else(|| content_dir.display().to_string());
+    if err.loop_ancestor().is_some() {
+        Diagnostic::error(name, "symbolic link loop; the folder was skipped")
+            .with_hint("remove the link that points back to one of its parent folders")
+    } else {
+        Diagnostic::error(name, format!("cannot read: {err}"))
+            .with_hint("check the file's permissions")
+    }
+}
+
+fn read_one(content_dir: &Path, path: &Path, max_bytes: u64) -> (Option<Item>, Option<Diagnostic>) {
+    let rel_path = relative_name(content_dir, path);
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if size > max_bytes {
+        let message = format!("file is {size} bytes, over the limit of {max_bytes}; skipped");
+        let hint = "split it, or raise max_file_bytes in pmkb.toml";
+        return (
+            None,
+            Some(Diagnostic::error(rel_path, message).with_hint(hint)),
+        );
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            let diagnostic = Diagnostic::error(rel_path, format!("cannot read: {err}"))
+                .with_hint("check the file's permissions");
+            return (None, Some(diagnostic));
+        }
+    };
+    if !is_markdown(path) {
+        return (Some(Item::Asset(Asset { rel_path, bytes })), None);
+    }
+    decode_markdown(rel_path, bytes)
+}
+
+/// Turns a Markdown file's bytes into text: binary content is refused, invalid UTF-8 is
+/// replaced with U+FFFD and reported at the first bad line.
+fn decode_markdown(rel_path: String, bytes: Vec<u8>) -> (Option<Item>, Option<Diagnostic>) {
+    if bytes.contains(&0) {
+        let diagnostic = Diagnostic::error(rel_path, "binary file with a Markdown name; skipped")
+            .with_hint("rename it or remove it from the content folder");
+        return (None, Some(diagnostic));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => (Some(Item::Source(SourceFile { rel_path, text })), None),
+        Err(err) => {
+            let valid_up_to = err.utf8_error().valid_up_to();
+            let bytes = err.into_bytes();
+            let line = bytes[..valid_up_to].iter().filter(|&&b| b == b'\n').count() + 1;
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let diagnostic = Diagnostic::warning(
+                rel_path.clone(),
+                "file is not valid UTF-8; invalid bytes were replaced",
+            )
+            .at_line(line)
+            .with_hint("re-save the file as UTF-8");
+            (
+                Some(Item::Source(SourceFile { rel_path, text })),
+                Some(diagnostic),
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_utf8_is_read_lossily_with_the_line() {
+        let (item, diagnostic) = decode_markdown("x.md".into(), b"# ok\nbad \xff here\n".to_vec());
+        let Some(Item::Source(source)) = item else {
+            panic!("expected a source")
+        };
+        assert!(source.text.contains("bad \u{fffd} here"));
+        let diagnostic = diagnostic.unwrap();
+        assert_eq!(diagnostic.line, Some(2));
+        assert!(!diagnostic.is_error());
+    }
+
+    #[test]
+    fn binary_files_are_refused() {
+        let (item, diagnostic) = decode_markdown("x.md".into(), vec![0x89, b'P', 0, 1]);
+        assert!(item.is_none());
+        assert!(diagnostic.unwrap().is_error());
+    }
+
+    #[test]
+    fn relative_names_use_forward_slashes() {
+        let name = relative_name(Path::new("/c"), Path::new("/c/2024/db/README.md"));
+        assert_eq!(name, "2024/db/README.md");
+    }
+}

@@ -1,0 +1,150 @@
+//! Labelled values: the `Duration: …`, `**Impact:** …` and `#### Root cause` + paragraph
+//! forms in which free-form postmortems state their key facts.
+
+use super::sections::{Entry, EntryKind, Section};
+
+/// A value the document states under a label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Labelled {
+    /// The label, lower-cased, without markup or trailing colon ("duration", "root cause").
+    pub label: String,
+    /// The text after the label (may be empty when the value sits in following lines).
+    pub value: String,
+    /// 1-based source line.
+    pub line: usize,
+}
+
+/// Every labelled value in the document, in order: inline labels, and sections whose
+/// heading is itself a short label followed by its value.
+pub fn labelled_values(sections: &[Section]) -> Vec<Labelled> {
+    let mut out = Vec::new();
+    for section in sections {
+        let heading = clean_label(&section.heading);
+        if !heading.is_empty() && heading.split_whitespace().count() <= 4 {
+            let value: Vec<&str> = section
+                .entries
+                .iter()
+                .filter(|e| e.kind != EntryKind::Code)
+                .take(3)
+                .map(|e| e.text.as_str())
+                .collect();
+            out.push(Labelled {
+                label: heading,
+                value: value.join(" "),
+                line: section.line,
+            });
+        }
+        for (i, entry) in section.entries.iter().enumerate() {
+            if let Some(mut labelled) = inline_label(entry) {
+                if labelled.value.is_empty() {
+                    // "- **Root Cause:**" with the value on the following lines.
+                    labelled.value = following_text(&section.entries[i + 1..]);
+                }
+                out.push(labelled);
+            }
+        }
+    }
+    out
+}
+
+/// The first labelled value whose label satisfies `wanted`.
+pub fn find(values: &[Labelled], wanted: impl Fn(&str) -> bool) -> Option<&Labelled> {
+    values
+        .iter()
+        .find(|l| wanted(&l.label) && !l.value.trim().is_empty())
+}
+
+fn following_text(entries: &[Entry]) -> String {
+    entries
+        .iter()
+        .take_while(|e| inline_label(e).is_none() && e.kind != EntryKind::Label)
+        .take(3)
+        .map(|e| e.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Splits `Label: value` (or a bold lead) off an entry.
+fn inline_label(entry: &Entry) -> Option<Labelled> {
+    if matches!(entry.kind, EntryKind::Row { .. } | EntryKind::Code) {
+        return None;
+    }
+    let text = entry.text.trim();
+    let (label, value) = match &entry.lead {
+        Some(lead) if lead.len() <= 60 => {
+            let rest = text.strip_prefix(lead.as_str()).unwrap_or("");
+            (lead.as_str(), rest)
+        }
+        _ => text.split_once(':')?,
+    };
+    let label = clean_label(label);
+    let words = label.split_whitespace().count();
+    if words == 0 || words > 5 || label.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let value = value.trim_start_matches([':', '-', '–', '—', ' ']).trim();
+    Some(Labelled {
+        label,
+        value: value.to_owned(),
+        line: entry.line,
+    })
+}
+
+/// Lower-cases a label and strips markup, numbering and punctuation around it.
+pub fn clean_label(label: &str) -> String {
+    label
+        .trim()
+        .trim_start_matches(|c: char| {
+            c.is_ascii_digit() || c == '.' || c == ')' || c.is_whitespace()
+        })
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::sections::sections;
+    use crate::parse::parse_blocks;
+
+    fn values(md: &str) -> Vec<(String, String)> {
+        labelled_values(&sections(&parse_blocks(md, 1)))
+            .into_iter()
+            .map(|l| (l.label, l.value))
+            .collect()
+    }
+
+    #[test]
+    fn inline_bold_and_heading_labels() {
+        let found = values(
+            "## Summary\nDuration: 2 hours\n\n- **Impact:** all users\n\n#### Root cause:\nA bad index.\n",
+        );
+        assert!(
+            found.contains(&("duration".into(), "2 hours".into())),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&("impact".into(), "all users".into())),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&("root cause".into(), "A bad index.".into())),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn empty_bold_label_takes_following_lines() {
+        let found = values("## Summary\n\n- **Root Cause:**\n  - disk filled up\n");
+        assert!(
+            found.contains(&("root cause".into(), "disk filled up".into())),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn times_are_not_labels() {
+        let found = values("## Timeline\n10:00 AM: alert fired\n");
+        assert!(found.iter().all(|(l, _)| l != "10"), "{found:?}");
+    }
+}

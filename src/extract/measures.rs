@@ -1,0 +1,212 @@
+//! Corrective and preventative measures: one item per action, from lists, lines,
+//! `Task N:` lines and action-item tables, with a status where the document gives one.
+
+use serde::Serialize;
+
+use super::sections::{Entry, EntryKind, Section, SectionKind};
+
+/// One promised action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MeasureItem {
+    /// The action as written (plain text).
+    pub text: String,
+    /// "done", "open" or the table's status text, where the document says.
+    pub status: Option<String>,
+    /// 1-based source line.
+    pub line: usize,
+}
+
+/// Every action item of the measures sections, in document order.
+pub fn measures(sections: &[Section]) -> Vec<MeasureItem> {
+    sections
+        .iter()
+        .filter(|s| s.kind == SectionKind::Measures)
+        .flat_map(|s| section_items(&s.entries))
+        .collect()
+}
+
+fn section_items(entries: &[Entry]) -> Vec<MeasureItem> {
+    let mut out = Vec::new();
+    let mut status_column = None;
+    let mut text_column = 0;
+    // Depth of the item that introduced sub-items as separate actions ("Monitoring:").
+    let mut group_depth: Option<usize> = None;
+    let mut last_item_depth: Option<usize> = None;
+    for entry in entries {
+        match &entry.kind {
+            EntryKind::Row {
+                header: true,
+                cells,
+            } => {
+                status_column = cells
+                    .iter()
+                    .position(|c| c.to_lowercase().contains("status"));
+                text_column = cells
+                    .iter()
+                    .position(|c| {
+                        let c = c.to_lowercase();
+                        c.contains("action")
+                            || c.contains("item")
+                            || c.contains("task")
+                            || c.contains("description")
+                    })
+                    .unwrap_or(0);
+            }
+            EntryKind::Row {
+                header: false,
+                cells,
+            } => {
+                let text = cells.get(text_column).cloned().unwrap_or_default();
+                if !text.trim().is_empty() {
+                    let status = status_column
+                        .and_then(|i| cells.get(i))
+                        .map(|s| s.trim().to_lowercase());
+                    out.push(MeasureItem {
+                        text,
+                        status: status.filter(|s| !s.is_empty()),
+                        line: entry.line,
+                    });
+                }
+            }
+            EntryKind::Item { depth, checked } => {
+                let is_label = is_group_label(entry);
+                if is_label {
+                    group_depth = Some(*depth);
+                    last_item_depth = Some(*depth);
+                    continue;
+                }
+                let nested_explanation = *depth > 0
+                    && group_depth.is_none_or(|g| *depth > g + 1)
+                    && last_item_depth.is_some_and(|d| d < *depth);
+                if group_depth.is_some_and(|g| *depth <= g) {
+                    group_depth = None;
+                }
+                if nested_explanation && group_depth.is_none() {
+                    continue;
+                }
+                last_item_depth = Some(*depth);
+                let status = checked.map(|c| if c { "done" } else { "open" }.to_owned());
+                push_text(&mut out, entry, status);
+            }
+            EntryKind::Line => {
+                if !is_group_label(entry) && !is_commentary(&entry.text) {
+                    push_text(&mut out, entry, None);
+                }
+            }
+            EntryKind::Label | EntryKind::Code | EntryKind::Heading(_) => {}
+        }
+    }
+    out
+}
+
+fn push_text(out: &mut Vec<MeasureItem>, entry: &Entry, status: Option<String>) {
+    let text = entry.text.trim();
+    let status = status.or_else(|| inline_status(text));
+    out.push(MeasureItem {
+        text: text.to_owned(),
+        status,
+        line: entry.line,
+    });
+}
+
+/// `TODO:`/`DONE`/`[done]` markers written in the text.
+fn inline_status(text: &str) -> Option<String> {
+    let upper = text.to_uppercase();
+    ["DONE", "TODO", "IN PROGRESS", "OPEN", "COMPLETED"]
+        .iter()
+        .find(|m| {
+            upper.starts_with(*m)
+                || upper.ends_with(&format!("({m})"))
+                || upper.ends_with(&format!("[{m}]"))
+        })
+        .map(|m| m.to_lowercase())
+}
+
+/// A line that only introduces the items below it ("Short term:", "**Improvements/Fixes:**").
+fn is_group_label(entry: &Entry) -> bool {
+    let text = entry.text.trim();
+    let bold_only = entry.lead.as_deref().is_some_and(|lead| {
+        text.strip_prefix(lead)
+            .unwrap_or(text)
+            .trim_matches([':', '.', ' '])
+            .is_empty()
+    });
+    bold_only || (text.ends_with(':') && text.split_whitespace().count() <= 25)
+}
+
+/// Sentences around the list that state no action ("By implementing these measures, …").
+fn is_commentary(text: &str) -> bool {
+    let t = text.trim().to_lowercase();
+    [
+        "by implementing",
+        "by taking",
+        "by addressing",
+        "these measures",
+        "these steps",
+        "these actions",
+        "these corrective",
+        "these improvements",
+        "through these",
+        "with these",
+        "in conclusion",
+        "overall,",
+        "we believe",
+        "we are confident",
+        "we apologize",
+        "this incident",
+        "this postmortem",
+        "to prevent similar",
+        "to prevent this",
+        "the following",
+    ]
+    .iter()
+    .any(|p| t.starts_with(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::sections::sections;
+    use crate::parse::parse_blocks;
+
+    fn items(md: &str) -> Vec<(String, Option<String>)> {
+        measures(&sections(&parse_blocks(md, 1)))
+            .into_iter()
+            .map(|m| (m.text, m.status))
+            .collect()
+    }
+
+    #[test]
+    fn lines_skip_intro_and_closing_commentary() {
+        let found = items(
+            "## Corrective and Preventative Measures:\nTo prevent this, we will:\n\nAdd alerts on pool usage.\n\nDocument the failover runbook.\n\nBy implementing these measures, we aim to improve.\n",
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+    }
+
+    #[test]
+    fn group_labels_and_their_items() {
+        let found = items(
+            "## Action items\n- Short term:\n  - add an alert\n  - fix the config\n- Write a runbook\n  - covering failover steps\n",
+        );
+        let texts: Vec<_> = found.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(texts, ["add an alert", "fix the config", "Write a runbook"]);
+    }
+
+    #[test]
+    fn checkboxes_and_tables_carry_status() {
+        let found = items("## Tasks\n- [x] rotate keys\n- [ ] add WAF rules\n");
+        assert_eq!(found[0].1.as_deref(), Some("done"));
+        assert_eq!(found[1].1.as_deref(), Some("open"));
+        let table = items(
+            "## Action Items\n| Action Item | Type | Owner | Status |\n|--|--|--|--|\n| Alert on expiry | prevent | ana | DONE |\n| Automate renewal | prevent | bo | TODO |\n",
+        );
+        assert_eq!(
+            table,
+            [
+                ("Alert on expiry".into(), Some("done".into())),
+                ("Automate renewal".into(), Some("todo".into()))
+            ]
+        );
+    }
+}

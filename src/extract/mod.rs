@@ -1,0 +1,290 @@
+//! Extraction: a parsed document's structured facts — title, when, how long, who was
+//! affected, why, what happened when, and what will be done — with front matter winning
+//! over what the text says. Pure: no disk, no templates.
+
+pub mod datetime;
+mod impact;
+mod labels;
+mod measures;
+pub mod sections;
+mod timeline;
+mod title;
+mod when;
+
+pub use measures::MeasureItem;
+pub use sections::{Section, SectionKind};
+pub use timeline::TimelineEntry;
+
+use datetime::Moment;
+
+use crate::diagnostics::Diagnostic;
+use crate::parse::Document;
+
+/// The facts of one postmortem. Field meanings follow EXPORT.md.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extracted {
+    /// Never empty, never a generic word alone.
+    pub title: String,
+    /// Start, wall clock as written.
+    pub started_at: Option<Moment>,
+    /// End, wall clock as written (computed from start + duration when only those are given).
+    pub ended_at: Option<Moment>,
+    /// Zone of the times, normalised (`UTC`, `CAT`, `+01:00`).
+    pub timezone: Option<String>,
+    /// Length of the outage.
+    pub duration_minutes: Option<i64>,
+    /// Share of users affected, 0–100.
+    pub users_affected_pct: Option<f64>,
+    /// The root-cause statement, one to three sentences of plain text.
+    pub root_cause: Option<String>,
+    /// All the text that explains the cause, for classification.
+    pub root_cause_text: String,
+    /// Timeline events.
+    pub timeline: Vec<TimelineEntry>,
+    /// Action items.
+    pub measures: Vec<MeasureItem>,
+    /// The recognised sections (kind, heading, line) for `pmkb check`.
+    pub sections: Vec<(SectionKind, String, usize)>,
+    /// Names of the fields that were inferred from the text rather than declared in front matter.
+    pub inferred: Vec<&'static str>,
+}
+
+/// Extracts the facts of one document; diagnostics report front-matter values that do not
+/// parse and dates that do not exist.
+pub fn extract(doc: &Document) -> (Extracted, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let sections = sections::sections(&doc.blocks);
+    let values = labels::labelled_values(&sections);
+    let timeline = timeline::timeline(&sections);
+    let measures = measures::measures(&sections);
+    let found = when::find_when(&sections, &values, &timeline);
+    let (root_cause, root_cause_text) = root_cause(&sections, &values);
+    let impact_lines = impact_lines(&sections, &values);
+    let fm = &doc.front_matter;
+    let mut inferred = Vec::new();
+    let declared_start = declared_moment(
+        doc,
+        "started_at",
+        fm.started_at.as_deref(),
+        &mut diagnostics,
+    );
+    let declared_end = declared_moment(doc, "ended_at", fm.ended_at.as_deref(), &mut diagnostics);
+    let declared_minutes = fm.duration.as_deref().and_then(|d| {
+        let minutes = d
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .or_else(|| datetime::find_duration_minutes(d));
+        if minutes.is_none() {
+            diagnostics.push(front_matter_warning(
+                doc,
+                "duration",
+                d,
+                "a length such as `95m` or `1h 35m`",
+            ));
+        }
+        minutes
+    });
+    let started_at = pick(&mut inferred, "started_at", declared_start, found.start);
+    let mut ended_at = pick(&mut inferred, "ended_at", declared_end, found.end);
+    let timezone = pick(
+        &mut inferred,
+        "timezone",
+        fm.timezone.clone(),
+        found.zone.clone(),
+    );
+    let computed = match (&started_at, &ended_at) {
+        (Some(s), Some(e)) => datetime::minutes_between(s, e),
+        _ => None,
+    };
+    let duration_minutes = pick(
+        &mut inferred,
+        "duration",
+        declared_minutes,
+        found.stated_minutes.or(computed),
+    );
+    if ended_at.is_none()
+        && let (Some(start), Some(minutes)) = (&started_at, duration_minutes)
+    {
+        ended_at = add_minutes(start, minutes);
+    }
+    let users_affected_pct = pick(
+        &mut inferred,
+        "users_affected_pct",
+        fm.users_affected,
+        impact::users_affected(&impact_lines),
+    );
+    for section in &sections {
+        for entry in &section.entries {
+            if let Some(bad) = datetime::find_invalid_date(&entry.text) {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        &doc.rel_path,
+                        format!("`{bad}` is not a real date or time; ignored"),
+                    )
+                    .at_line(entry.line)
+                    .with_hint("correct the date"),
+                );
+            }
+        }
+    }
+    let file_stem = doc
+        .rel_path
+        .rsplit('/')
+        .find(|p| !p.eq_ignore_ascii_case("readme.md"))
+        .unwrap_or(&doc.rel_path);
+    let title = match &fm.title {
+        Some(t) if !title::is_generic(t) => t.clone(),
+        _ => {
+            inferred.push("title");
+            title::find_title(
+                &sections,
+                root_cause.as_deref(),
+                file_stem
+                    .trim_end_matches(".md")
+                    .trim_end_matches(".markdown"),
+            )
+        }
+    };
+    inferred.sort_unstable();
+    let extracted = Extracted {
+        title,
+        started_at,
+        ended_at,
+        timezone,
+        duration_minutes,
+        users_affected_pct,
+        root_cause,
+        root_cause_text,
+        timeline,
+        measures,
+        sections: sections
+            .iter()
+            .map(|s| (s.kind, s.heading.clone(), s.line))
+            .collect(),
+        inferred,
+    };
+    (extracted, diagnostics)
+}
+
+/// A declared value wins; otherwise the found one is used and the field noted as inferred.
+fn pick<T>(
+    inferred: &mut Vec<&'static str>,
+    name: &'static str,
+    declared: Option<T>,
+    found: Option<T>,
+) -> Option<T> {
+    if declared.is_some() {
+        return declared;
+    }
+    inferred.push(name);
+    found
+}
+
+fn declared_moment(
+    doc: &Document,
+    key: &str,
+    value: Option<&str>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Moment> {
+    let value = value?;
+    let moment = datetime::parse_moment(value).filter(|m| m.date.is_some());
+    if moment.is_none() {
+        diagnostics.push(front_matter_warning(
+            doc,
+            key,
+            value,
+            "a date such as `2024-03-09` or `2024-03-09T22:00`",
+        ));
+    }
+    moment
+}
+
+fn front_matter_warning(doc: &Document, key: &str, value: &str, expected: &str) -> Diagnostic {
+    let line = doc.front_matter.line_of(key).unwrap_or(1);
+    Diagnostic::warning(
+        &doc.rel_path,
+        format!(
+            "front matter `{key}: {value}` does not parse; it was inferred from the text instead"
+        ),
+    )
+    .at_line(line)
+    .with_hint(format!("write {expected}"))
+}
+
+fn add_minutes(start: &Moment, minutes: i64) -> Option<Moment> {
+    let (date, time) = (start.date?, start.time?);
+    let end = date
+        .and_time(time)
+        .checked_add_signed(chrono::TimeDelta::try_minutes(minutes)?)?;
+    Some(Moment {
+        date: Some(end.date()),
+        time: Some(end.time()),
+    })
+}
+
+/// The root-cause statement and the full text to classify.
+fn root_cause(sections: &[Section], values: &[labels::Labelled]) -> (Option<String>, String) {
+    let labelled = labels::find(values, when::is_root_cause_label).map(|l| l.value.clone());
+    let section_text: Vec<&str> = sections
+        .iter()
+        .filter(|s| s.kind == SectionKind::RootCause)
+        .flat_map(|s| s.entries.iter())
+        .filter(|e| {
+            !matches!(
+                e.kind,
+                sections::EntryKind::Code | sections::EntryKind::Label
+            )
+        })
+        .map(|e| e.text.as_str())
+        .collect();
+    let statement = labelled
+        .clone()
+        .or_else(|| section_text.first().map(|t| t.to_string()))
+        .map(|t| first_sentences(&t, 3));
+    let mut text = section_text.join("\n");
+    if let Some(l) = labelled.filter(|l| !text.contains(l.as_str())) {
+        text = format!("{l}\n{text}");
+    }
+    if text.trim().is_empty() {
+        text = when::header_lines(sections)
+            .iter()
+            .map(|(t, _)| *t)
+            .collect::<Vec<_>>()
+            .join("\n");
+    }
+    (statement.filter(|s| !s.is_empty()), text)
+}
+
+/// The first `n` sentences of a text.
+fn first_sentences(text: &str, n: usize) -> String {
+    let mut end = text.len();
+    let mut count = 0;
+    for (i, c) in text.char_indices() {
+        if matches!(c, '.' | '!' | '?') && text[i + 1..].starts_with(char::is_whitespace) {
+            count += 1;
+            if count == n {
+                end = i + 1;
+                break;
+            }
+        }
+    }
+    text[..end].trim().to_owned()
+}
+
+fn impact_lines<'a>(sections: &'a [Section], values: &'a [labels::Labelled]) -> Vec<&'a str> {
+    let mut lines: Vec<&str> = values
+        .iter()
+        .filter(|l| l.label.contains("impact"))
+        .map(|l| l.value.as_str())
+        .collect();
+    let by_kind = |kind: SectionKind| {
+        sections
+            .iter()
+            .filter(move |s| s.kind == kind)
+            .flat_map(|s| s.entries.iter().map(|e| e.text.as_str()))
+    };
+    lines.extend(by_kind(SectionKind::Impact));
+    lines.extend(when::header_lines(sections).into_iter().map(|(t, _)| t));
+    lines
+}

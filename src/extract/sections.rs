@@ -1,0 +1,334 @@
+//! Section detection: grouping a document's blocks under the canonical postmortem
+//! sections, whatever their spelling (`## Issue Summary:`, `ISSUE SUMMARY.`,
+//! `**Timeline:**`, `#### Root cause and resolution`).
+
+use crate::parse::{Block, BlockKind};
+
+/// The canonical sections of a postmortem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SectionKind {
+    /// Text before any heading, or a heading that names no known section.
+    Other,
+    /// Summary / overview.
+    Summary,
+    /// Impact on users.
+    Impact,
+    /// Timeline of events.
+    Timeline,
+    /// Root cause (also "root cause and resolution").
+    RootCause,
+    /// How it was fixed.
+    Resolution,
+    /// How it was noticed.
+    Detection,
+    /// Corrective and preventative measures, action items, tasks.
+    Measures,
+    /// Lessons learned, what went well or wrong.
+    Lessons,
+}
+
+/// One line-sized unit of a section: a line of a paragraph, a list item or a table row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// What the unit came from.
+    pub kind: EntryKind,
+    /// Plain text.
+    pub text: String,
+    /// A bold/emphasised opening span, if the line starts with one.
+    pub lead: Option<String>,
+    /// 1-based source line.
+    pub line: usize,
+}
+
+/// Where an [`Entry`] came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A line of a paragraph.
+    Line,
+    /// A list item.
+    Item {
+        /// Nesting depth, 0 at top level.
+        depth: usize,
+        /// Task-list checkbox state.
+        checked: Option<bool>,
+    },
+    /// A table row.
+    Row {
+        /// Header row.
+        header: bool,
+        /// Cell texts.
+        cells: Vec<String>,
+    },
+    /// A code block (kept for completeness, ignored by field extraction).
+    Code,
+    /// A Markdown heading of this level (only seen while sections are being built).
+    Heading(u8),
+    /// A sub-heading or label inside a section ("Immediate actions:").
+    Label,
+}
+
+/// A run of entries under one heading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// The canonical kind.
+    pub kind: SectionKind,
+    /// The heading as written (empty for text before the first heading).
+    pub heading: String,
+    /// Heading level: 1–6 for Markdown headings, 7 for pseudo-headings (bold or all-caps lines).
+    pub level: u8,
+    /// 1-based line of the heading.
+    pub line: usize,
+    /// The section's content.
+    pub entries: Vec<Entry>,
+}
+
+/// Splits the blocks into sections.
+pub fn sections(blocks: &[Block]) -> Vec<Section> {
+    let mut out = vec![Section {
+        kind: SectionKind::Other,
+        heading: String::new(),
+        level: 0,
+        line: 1,
+        entries: Vec::new(),
+    }];
+    for entry in blocks.iter().flat_map(entries_of) {
+        let Some(level) = heading_level(&entry) else {
+            push_entry(&mut out, entry);
+            continue;
+        };
+        let kind = classify_heading(&entry.text);
+        let current = out.last().map_or(0, |s| s.level);
+        let nested = level > current && current != 0;
+        let current_kind = out.last().map_or(SectionKind::Other, |s| s.kind);
+        if kind == SectionKind::Other
+            && (level == 7 || nested)
+            && current_kind != SectionKind::Other
+        {
+            // A label inside a known section ("Immediate actions:") does not end it.
+            push_entry(
+                &mut out,
+                Entry {
+                    kind: EntryKind::Label,
+                    ..entry
+                },
+            );
+            continue;
+        }
+        out.push(Section {
+            kind,
+            heading: entry.text,
+            level,
+            line: entry.line,
+            entries: Vec::new(),
+        });
+    }
+    out.retain(|s| !(s.heading.is_empty() && s.entries.is_empty()));
+    out
+}
+
+fn push_entry(out: &mut [Section], entry: Entry) {
+    if let Some(section) = out.last_mut() {
+        section.entries.push(entry);
+    }
+}
+
+/// Expands a block into entries: a paragraph becomes one entry per line.
+fn entries_of(block: &Block) -> Vec<Entry> {
+    let entry = |kind: EntryKind, text: &str, lead: Option<String>, line| Entry {
+        kind,
+        text: text.to_owned(),
+        lead,
+        line,
+    };
+    match &block.kind {
+        BlockKind::Heading(level) => {
+            vec![entry(
+                EntryKind::Heading(*level),
+                &block.text,
+                None,
+                block.line,
+            )]
+        }
+        BlockKind::Paragraph => block
+            .text
+            .lines()
+            .enumerate()
+            .map(|(i, line)| {
+                let lead = if i == 0 { block.lead.clone() } else { None };
+                entry(EntryKind::Line, line, lead, block.line + i)
+            })
+            .collect(),
+        BlockKind::ListItem { depth, checked, .. } => {
+            let kind = EntryKind::Item {
+                depth: *depth,
+                checked: *checked,
+            };
+            vec![entry(
+                kind,
+                &block.text.replace('\n', " "),
+                block.lead.clone(),
+                block.line,
+            )]
+        }
+        BlockKind::TableRow { header, cells } => {
+            let kind = EntryKind::Row {
+                header: *header,
+                cells: cells.clone(),
+            };
+            vec![entry(kind, &block.text, None, block.line)]
+        }
+        BlockKind::Code => vec![entry(EntryKind::Code, &block.text, None, block.line)],
+    }
+}
+
+/// The heading level of an entry that acts as a heading: real headings carry `h1`–`h6`
+/// in `lead`; a short bold-only or ALL-CAPS line, or a known section name followed by a
+/// colon and nothing else, is a pseudo-heading (level 7).
+fn heading_level(entry: &Entry) -> Option<u8> {
+    if let EntryKind::Heading(level) = entry.kind {
+        return Some(level);
+    }
+    if matches!(entry.kind, EntryKind::Row { .. } | EntryKind::Code) {
+        return None;
+    }
+    let text = entry.text.trim();
+    let words = text.split_whitespace().count();
+    if words == 0 || words > 8 {
+        return None;
+    }
+    let bold_only = entry.lead.as_deref().is_some_and(|lead| {
+        let rest = text.strip_prefix(lead).unwrap_or(text);
+        rest.trim_matches(|c: char| c == ':' || c == '.' || c.is_whitespace())
+            .is_empty()
+    });
+    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
+    let all_caps = letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase());
+    let known_label = text.ends_with(':') && classify_heading(text) != SectionKind::Other;
+    let plain_line = entry.kind == EntryKind::Line;
+    (bold_only || (all_caps && plain_line) || (known_label && plain_line)).then_some(7)
+}
+
+/// Maps a heading's wording to a canonical section.
+pub fn classify_heading(heading: &str) -> SectionKind {
+    let h = heading.to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| h.contains(w));
+    if has(&["timeline", "chronology", "sequence of events", "time line"]) {
+        SectionKind::Timeline
+    } else if has(&[
+        "root cause",
+        "root-cause",
+        "rootcause",
+        "cause of",
+        "causes",
+        "what caused",
+        "trigger",
+    ]) || h.trim_matches(|c: char| !c.is_alphabetic()) == "cause"
+    {
+        SectionKind::RootCause
+    } else if has(&[
+        "corrective",
+        "preventa",
+        "preventive",
+        "action item",
+        "actions",
+        "task",
+        "todo",
+        "to-do",
+        "remediation",
+        "follow-up",
+        "follow up",
+        "next steps",
+        "improvements",
+        "measures",
+        "prevention",
+        "recommendations",
+    ]) {
+        SectionKind::Measures
+    } else if has(&[
+        "lessons",
+        "went well",
+        "went wrong",
+        "got lucky",
+        "learnings",
+        "takeaways",
+    ]) {
+        SectionKind::Lessons
+    } else if has(&[
+        "resolution",
+        "recovery",
+        "mitigation",
+        "how we fixed",
+        "the fix",
+        "resolving",
+    ]) {
+        SectionKind::Resolution
+    } else if has(&["impact"]) {
+        SectionKind::Impact
+    } else if has(&["detection", "how we noticed"]) {
+        SectionKind::Detection
+    } else if has(&[
+        "summary",
+        "overview",
+        "what happened",
+        "description",
+        "background",
+    ]) {
+        SectionKind::Summary
+    } else {
+        SectionKind::Other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse_blocks;
+
+    fn kinds(md: &str) -> Vec<(SectionKind, String, usize)> {
+        sections(&parse_blocks(md, 1))
+            .into_iter()
+            .map(|s| (s.kind, s.heading, s.entries.len()))
+            .collect()
+    }
+
+    #[test]
+    fn headings_of_many_spellings() {
+        let table = [
+            ("## Issue Summary:", SectionKind::Summary),
+            ("ISSUE SUMMARY.", SectionKind::Summary),
+            ("**Timeline:**", SectionKind::Timeline),
+            ("#### Root cause and resolution", SectionKind::RootCause),
+            (
+                "## Corrective and Preventative Measures:",
+                SectionKind::Measures,
+            ),
+            ("## Tasks to Address the Issue:", SectionKind::Measures),
+            ("### Action Items", SectionKind::Measures),
+            ("## Lessons Learned", SectionKind::Lessons),
+            ("## Detection", SectionKind::Detection),
+            ("# Impact", SectionKind::Impact),
+        ];
+        for (md, kind) in table {
+            let found = kinds(&format!("{md}\n\nsome text\n"));
+            assert_eq!(found[0].0, kind, "{md}");
+        }
+    }
+
+    #[test]
+    fn labels_inside_a_known_section_do_not_end_it() {
+        let md =
+            "## Action Items\n\n**Immediate:**\n\n- restart\n\n**Long term:**\n\n- add alerts\n";
+        let found = kinds(md);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, SectionKind::Measures);
+        assert_eq!(found[0].2, 4);
+    }
+
+    #[test]
+    fn paragraph_lines_become_entries_with_lines() {
+        let blocks = parse_blocks("## Timeline\n10:00 AM: alert\n10:30 AM: fixed\n", 1);
+        let s = sections(&blocks);
+        assert_eq!(s[0].entries.len(), 2);
+        assert_eq!(s[0].entries[1].line, 3);
+    }
+}

@@ -1,0 +1,183 @@
+//! Timeline entries: each event with its own time, from lists, tables, lines or
+//! paragraphs with bold times; untimed continuation lines join the entry above.
+
+use serde::Serialize;
+
+use super::datetime;
+use super::sections::{Entry, EntryKind, Section, SectionKind};
+
+/// One timeline event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TimelineEntry {
+    /// The time as written ("10:30 AM", "March 9th, 2024, 10:05 PM (WAT)"), if the entry has one.
+    pub time: Option<String>,
+    /// What happened.
+    pub text: String,
+    /// 1-based source line.
+    #[serde(skip)]
+    pub line: usize,
+}
+
+/// The entries of every timeline section, in document order.
+pub fn timeline(sections: &[Section]) -> Vec<TimelineEntry> {
+    sections
+        .iter()
+        .filter(|s| s.kind == SectionKind::Timeline)
+        .flat_map(|s| section_entries(&s.entries))
+        .collect()
+}
+
+fn section_entries(entries: &[Entry]) -> Vec<TimelineEntry> {
+    let content: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| {
+            !matches!(
+                e.kind,
+                EntryKind::Code | EntryKind::Label | EntryKind::Row { header: true, .. }
+            )
+        })
+        .collect();
+    let timed: Vec<Option<(String, String)>> = content.iter().map(|e| leading_time(e)).collect();
+    let any_timed = timed.iter().any(Option::is_some);
+    let mut out: Vec<TimelineEntry> = Vec::new();
+    for (entry, time) in content.iter().zip(timed) {
+        match time {
+            Some((time, text)) => out.push(TimelineEntry {
+                time: Some(time),
+                text,
+                line: entry.line,
+            }),
+            None if any_timed && !out.is_empty() => {
+                // A continuation line without its own time belongs to the entry above.
+                let last = out.last_mut().expect("checked non-empty");
+                last.text.push(' ');
+                last.text.push_str(entry.text.trim());
+            }
+            None if any_timed => {}
+            None => out.push(TimelineEntry {
+                time: None,
+                text: entry.text.trim().to_owned(),
+                line: entry.line,
+            }),
+        }
+    }
+    out
+}
+
+/// Splits a leading time or date-time off an entry: from a bold lead, a table's first
+/// cell, or the text before the first `: `/` - `/` — ` separator.
+pub fn leading_time(entry: &Entry) -> Option<(String, String)> {
+    if let EntryKind::Row { cells, .. } = &entry.kind {
+        let first = cells.first()?;
+        if !is_time_text(first) {
+            return None;
+        }
+        let rest: Vec<&str> = cells[1..]
+            .iter()
+            .map(String::as_str)
+            .filter(|c| !c.is_empty())
+            .collect();
+        return Some((first.clone(), rest.join(" — ")));
+    }
+    let text = entry.text.trim();
+    if let Some(lead) = &entry.lead
+        && is_time_text(lead)
+    {
+        let rest = text.strip_prefix(lead.as_str()).unwrap_or(text);
+        return Some((clean_time(lead), clean_rest(rest)));
+    }
+    let (prefix, rest) = split_at_separator(text)?;
+    is_time_text(prefix).then(|| (clean_time(prefix), clean_rest(rest)))
+}
+
+/// Whether a short text is (essentially) a time or a date with a time.
+fn is_time_text(text: &str) -> bool {
+    let t = text
+        .trim()
+        .trim_start_matches(['[', '(', '*', '⏲', '🕰', '️'])
+        .trim();
+    if t.is_empty() || t.len() > 60 {
+        return false;
+    }
+    let starts_well = t.chars().next().is_some_and(|c| c.is_ascii_digit())
+        || datetime::find_span(t).is_some_and(|s| {
+            s.start.date.is_some() && t.chars().next().is_some_and(char::is_alphabetic)
+        });
+    starts_well
+        && (datetime::find_time(t).is_some()
+            || datetime::parse_moment(t).is_some_and(|m| m.date.is_some()))
+}
+
+fn split_at_separator(text: &str) -> Option<(&str, &str)> {
+    let candidates = [": ", " - ", " – ", " — ", " -- ", "\t", " | "];
+    let cut = candidates
+        .iter()
+        .filter_map(|sep| text.find(sep).map(|i| (i, sep.len())))
+        .filter(|&(i, _)| i <= 60)
+        .min()?;
+    Some((&text[..cut.0], &text[cut.0 + cut.1..]))
+}
+
+fn clean_time(time: &str) -> String {
+    time.trim()
+        .trim_matches(|c: char| {
+            c == ':' || c == '-' || c == '*' || c == '[' || c == ']' || c.is_whitespace()
+        })
+        .trim_matches(|c: char| !c.is_ascii() && !c.is_alphanumeric())
+        .trim()
+        .to_owned()
+}
+
+fn clean_rest(rest: &str) -> String {
+    rest.trim()
+        .trim_start_matches([':', '-', '–', '—', '|'])
+        .trim()
+        .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::sections::sections;
+    use crate::parse::parse_blocks;
+
+    fn entries(md: &str) -> Vec<(Option<String>, String)> {
+        timeline(&sections(&parse_blocks(md, 1)))
+            .into_iter()
+            .map(|e| (e.time, e.text))
+            .collect()
+    }
+
+    #[test]
+    fn lines_with_continuations() {
+        let found =
+            entries("## Timeline\n10:00 AM: alert fired\nteam paged\n10:30 AM: rolled back\n");
+        assert_eq!(
+            found,
+            [
+                (Some("10:00 AM".into()), "alert fired team paged".into()),
+                (Some("10:30 AM".into()), "rolled back".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn table_and_bold_times() {
+        let table = entries(
+            "## Timeline\n| Time | Event |\n|--|--|\n| 14:05 | alert |\n| 14:20 | fixed |\n",
+        );
+        assert_eq!(table.len(), 2);
+        assert_eq!(table[0], (Some("14:05".into()), "alert".into()));
+        let bold =
+            entries("### Timeline\n\n**22:30** — pods evicted\n\n- **23:10 UTC:** restarted\n");
+        assert_eq!(bold[0], (Some("22:30".into()), "pods evicted".into()));
+        assert_eq!(bold[1], (Some("23:10 UTC".into()), "restarted".into()));
+    }
+
+    #[test]
+    fn untimed_lists_count_each_item() {
+        let found = entries("## Timeline\n- alert\n- investigation\n- fix\n");
+        assert_eq!(found.len(), 3);
+        assert!(found.iter().all(|(t, _)| t.is_none()));
+    }
+}

@@ -1,0 +1,132 @@
+//! Page slugs: URL-safe names derived from front matter or file paths, made unique.
+
+use crate::diagnostics::Diagnostic;
+
+/// Lower-case ASCII letters, digits and single hyphens: safe in a URL and as one folder name,
+/// so a slug can never climb out of the output folder.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    slug.truncate(100);
+    slug
+}
+
+/// The slug a file gets without front matter: its name without extension, or for
+/// `NAME/README.md` (and `index.md`) the folder's name.
+pub fn slug_from_path(rel_path: &str) -> String {
+    let mut parts: Vec<&str> = rel_path.split('/').collect();
+    let file = parts.pop().unwrap_or_default();
+    let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+    let name = match (stem.to_ascii_lowercase().as_str(), parts.last()) {
+        ("readme" | "index" | "_index", Some(folder)) => folder,
+        _ => stem,
+    };
+    let slug = slugify(name);
+    if slug.is_empty() {
+        "postmortem".to_owned()
+    } else {
+        slug
+    }
+}
+
+/// Chooses a slug for a file: a declared one, cleaned (with a warning if it had to change,
+/// e.g. `../../etc/x`), else the path-derived one.
+pub fn choose(
+    rel_path: &str,
+    declared: Option<&str>,
+    line: Option<usize>,
+) -> (String, Option<Diagnostic>) {
+    let Some(declared) = declared else {
+        return (slug_from_path(rel_path), None);
+    };
+    let cleaned = slugify(declared);
+    if cleaned == declared {
+        return (cleaned, None);
+    }
+    let fallback = if cleaned.is_empty() {
+        slug_from_path(rel_path)
+    } else {
+        cleaned
+    };
+    let mut diagnostic = Diagnostic::warning(
+        rel_path,
+        format!("front matter slug `{declared}` is not URL-safe; using `{fallback}`"),
+    )
+    .with_hint("use lower-case letters, digits and hyphens only");
+    diagnostic.line = line;
+    (fallback, Some(diagnostic))
+}
+
+/// Makes slugs unique in input order: a later file claiming a taken slug gets `-2`, `-3`…
+/// and a warning naming both files, so no page is ever silently overwritten.
+pub fn make_unique(items: &mut [(String, String)]) -> Vec<Diagnostic> {
+    let mut taken: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut diagnostics = Vec::new();
+    for (slug, path) in items.iter_mut() {
+        if let Some(owner) = taken.get(slug.as_str()) {
+            let base = slug.clone();
+            let owner = owner.clone();
+            let unique = (2..)
+                .map(|n| format!("{base}-{n}"))
+                .find(|s| !taken.contains_key(s))
+                .unwrap_or_default();
+            diagnostics.push(
+                Diagnostic::warning(
+                    path.as_str(),
+                    format!("slug `{base}` is already used by {owner}; this page is at `{unique}`"),
+                )
+                .with_hint("give one of them a distinct `slug` in front matter"),
+            );
+            *slug = unique;
+        }
+        taken.insert(slug.clone(), path.clone());
+    }
+    diagnostics
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_from_paths() {
+        assert_eq!(slug_from_path("2024/db-outage.md"), "db-outage");
+        assert_eq!(slug_from_path("2024-03-cache/README.md"), "2024-03-cache");
+        assert_eq!(
+            slug_from_path("Big Outage (Final).markdown"),
+            "big-outage-final"
+        );
+    }
+
+    #[test]
+    fn hostile_declared_slugs_are_cleaned() {
+        let (slug, warning) = choose("a.md", Some("../../etc/passwd"), Some(3));
+        assert_eq!(slug, "etc-passwd");
+        assert_eq!(warning.unwrap().line, Some(3));
+        let (slug, _) = choose("a.md", Some("/"), None);
+        assert_eq!(slug, "a");
+    }
+
+    #[test]
+    fn clashes_get_suffixes_in_order() {
+        let mut items = vec![
+            ("x".to_owned(), "a/x.md".to_owned()),
+            ("x".to_owned(), "b/x.md".to_owned()),
+            ("x-2".to_owned(), "c.md".to_owned()),
+        ];
+        let diagnostics = make_unique(&mut items);
+        let slugs: Vec<_> = items.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(slugs, ["x", "x-2", "x-2-2"]);
+        assert_eq!(diagnostics.len(), 2);
+        assert!(diagnostics[0].message.contains("a/x.md"));
+    }
+}

@@ -1,0 +1,124 @@
+//! Text analysis shared by the classifier and the search index: word splitting, stemming, clause splitting.
+
+use tantivy::tokenizer::{
+    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
+};
+
+/// Tokens longer than this (bytes) are dropped: they are hashes, URLs or base64, never words.
+const MAX_TOKEN_LEN: usize = 40;
+
+/// The English analyzer (simple tokenizer, lowercase, stemmer) shared with the search index
+/// so labels and search agree on word forms.
+///
+/// Register it in tantivy under a name of your choice, e.g.
+/// `index.tokenizers().register("en_pmkb", english_analyzer())`.
+pub fn english_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(LowerCaser)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// Runs `analyzer` over `text` and returns the stems in order.
+///
+/// Takes the analyzer by `&mut` so callers analysing many strings build it only once.
+pub fn stems(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while stream.advance() {
+        out.push(stream.token().text.clone());
+    }
+    out
+}
+
+/// Splits text into clauses: sentences (ended by `.`, `!`, `?`, `;` before whitespace, or a line
+/// break) further cut at contrastive conjunctions ("but", "however", "whereas", "although").
+///
+/// The classifier scores clauses so that a ruled-out hypothesis in one clause
+/// ("the network was first suspected, but ...") can be dropped without losing the rest.
+pub fn clauses(text: &str) -> Vec<String> {
+    let text = strip_urls(text);
+    let mut sentences = Vec::new();
+    let mut current = String::new();
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied();
+        let ends = match c {
+            '\n' | '\r' => true,
+            '.' | '!' | '?' | ';' => next.is_none_or(char::is_whitespace),
+            _ => false,
+        };
+        if ends {
+            if c != '\n' && c != '\r' {
+                current.push(c);
+            }
+            push_nonblank(&mut sentences, &mut current);
+        } else {
+            current.push(c);
+        }
+    }
+    push_nonblank(&mut sentences, &mut current);
+
+    let mut out = Vec::new();
+    for sentence in sentences {
+        let mut rest = sentence.as_str();
+        while let Some(at) = find_conjunction(rest) {
+            let (head, tail) = rest.split_at(at);
+            if !head.trim().is_empty() {
+                out.push(head.trim().to_string());
+            }
+            rest = tail;
+        }
+        if !rest.trim().is_empty() {
+            out.push(rest.trim().to_string());
+        }
+    }
+    out
+}
+
+/// Removes URLs (`http://`, `https://`, `www.`): their words ("github.com/...", "https") say
+/// where a link points, not what happened.
+fn strip_urls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    loop {
+        let next = ["http://", "https://", "www."]
+            .iter()
+            .filter_map(|m| rest.find(m))
+            .min();
+        let Some(at) = next else {
+            out.push_str(rest);
+            return out;
+        };
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let end = tail
+            .find(|c: char| c.is_whitespace() || matches!(c, ')' | ']' | '>' | '"' | '\'' | '`'))
+            .unwrap_or(tail.len());
+        out.push(' ');
+        rest = &tail[end..];
+    }
+}
+
+/// Words that start a new clause when they follow a comma or stand alone mid-sentence.
+const CONJUNCTIONS: [&str; 5] = [" but ", " however", " whereas ", " although ", " though "];
+
+/// Byte offset (> 0) of the first contrastive conjunction in `s`, if any.
+fn find_conjunction(s: &str) -> Option<usize> {
+    let lower = s.to_ascii_lowercase();
+    CONJUNCTIONS
+        .iter()
+        .filter_map(|w| lower.find(w))
+        .filter(|&at| at > 0)
+        .min()
+        .map(|at| at + 1)
+}
+
+fn push_nonblank(out: &mut Vec<String>, current: &mut String) {
+    let s = current.trim();
+    if !s.is_empty() {
+        out.push(s.to_string());
+    }
+    current.clear();
+}

@@ -1,0 +1,185 @@
+//! Rule matching: compiles a category's phrases into stem patterns and scores text against them.
+
+use tantivy::tokenizer::TextAnalyzer;
+
+use super::TaxonomyError;
+use super::analyze::stems;
+
+/// One compiled phrase: a sequence of positions, each accepting any of a few stems.
+///
+/// Phrase syntax (all parts optional but the words):
+/// `word word|alt prefix*~2^0.5`
+/// - words are analysed with the English analyzer, so "configurations" matches "configured";
+/// - `a|b` at one position accepts either word (each alternative must be one word);
+/// - `word*` matches any word whose stem starts with `word` (lowercased, not stemmed), or whose
+///   stem (5+ letters) is the start of `word`;
+/// - `~N` lets up to N other words sit between the phrase's words (in order);
+/// - `^W` gives the phrase weight W (default 1.0).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Pattern {
+    positions: Vec<Vec<Alt>>,
+    slop: usize,
+    /// Score this phrase adds when it occurs.
+    pub(crate) weight: f32,
+}
+
+/// Shortest stem accepted as a cut-down form of a `word*` prefix (it must also miss at most
+/// three of the prefix's letters).
+const MIN_CUT_STEM: usize = 4;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Alt {
+    Exact(String),
+    Prefix(String),
+}
+
+impl Alt {
+    fn accepts(&self, stem: &str) -> bool {
+        match self {
+            Alt::Exact(s) => s == stem,
+            // The stemmer may cut inside the prefix ("autoscaling" -> "autosc"), so a stem that is
+            // itself a long-enough start of the prefix also counts.
+            Alt::Prefix(p) => {
+                stem.starts_with(p.as_str())
+                    || (stem.len() >= MIN_CUT_STEM
+                        && stem.len() + 3 >= p.len()
+                        && p.starts_with(stem))
+            }
+        }
+    }
+}
+
+impl Pattern {
+    /// Parses and analyses one phrase of category `slug`.
+    pub(crate) fn compile(
+        analyzer: &mut TextAnalyzer,
+        slug: &str,
+        phrase: &str,
+    ) -> Result<Pattern, TaxonomyError> {
+        let bad = |reason: &str| TaxonomyError::BadPhrase {
+            slug: slug.to_string(),
+            phrase: phrase.to_string(),
+            reason: reason.to_string(),
+        };
+        let mut body = phrase.trim();
+        let mut weight = 1.0f32;
+        if let Some((head, w)) = body.rsplit_once('^') {
+            weight = w
+                .trim()
+                .parse()
+                .map_err(|_| bad("the weight after '^' is not a number"))?;
+            if !weight.is_finite() {
+                return Err(bad("the weight after '^' is not finite"));
+            }
+            body = head;
+        }
+        let mut slop = 0usize;
+        if let Some((head, s)) = body.rsplit_once('~') {
+            slop = s
+                .trim()
+                .parse()
+                .map_err(|_| bad("the gap after '~' is not a whole number"))?;
+            body = head;
+        }
+        let mut positions = Vec::new();
+        for word in body.split_whitespace() {
+            if word.contains('|') {
+                let mut alts = Vec::new();
+                for alt in word.split('|') {
+                    let mut got = compile_word(analyzer, alt);
+                    if got.len() != 1 || got[0].len() != 1 {
+                        return Err(bad(&format!(
+                            "alternative '{alt}' must be exactly one word"
+                        )));
+                    }
+                    alts.push(got.remove(0).remove(0));
+                }
+                positions.push(alts);
+            } else {
+                positions.extend(compile_word(analyzer, word));
+            }
+        }
+        if positions.is_empty() {
+            return Err(bad("the phrase has no words"));
+        }
+        Ok(Pattern {
+            positions,
+            slop,
+            weight,
+        })
+    }
+
+    /// Whether the phrase occurs in `tokens` (in order, with at most `slop` words in between).
+    pub(crate) fn occurs_in(&self, tokens: &[String]) -> bool {
+        let first = &self.positions[0];
+        'start: for start in 0..tokens.len() {
+            if !first.iter().any(|a| a.accepts(&tokens[start])) {
+                continue;
+            }
+            let mut at = start;
+            let mut gaps = 0usize;
+            for pos in &self.positions[1..] {
+                let mut next = at + 1;
+                loop {
+                    if next >= tokens.len() || gaps + (next - at - 1) > self.slop {
+                        continue 'start;
+                    }
+                    if pos.iter().any(|a| a.accepts(&tokens[next])) {
+                        break;
+                    }
+                    next += 1;
+                }
+                gaps += next - at - 1;
+                at = next;
+            }
+            return true;
+        }
+        false
+    }
+}
+
+/// One word of a phrase: a prefix pattern, or the stems the analyzer makes of it
+/// ("ci/cd" gives two positions).
+fn compile_word(analyzer: &mut TextAnalyzer, word: &str) -> Vec<Vec<Alt>> {
+    if let Some(prefix) = word.strip_suffix('*') {
+        let p = prefix.to_lowercase();
+        if !p.is_empty() && p.chars().all(char::is_alphanumeric) {
+            return vec![vec![Alt::Prefix(p)]];
+        }
+    }
+    stems(analyzer, word)
+        .into_iter()
+        .map(|s| vec![Alt::Exact(s)])
+        .collect()
+}
+
+/// A category's compiled rules.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Rules {
+    pub(crate) phrases: Vec<Pattern>,
+    pub(crate) negative: Vec<Pattern>,
+}
+
+impl Rules {
+    /// Score of the clauses (already analysed) for this category: the sum of the weights of the
+    /// distinct phrases found, ignoring clauses where one of the negative phrases occurs.
+    pub(crate) fn score(&self, clauses: &[Vec<String>]) -> f32 {
+        let mut found = vec![false; self.phrases.len()];
+        for tokens in clauses {
+            if self.negative.iter().any(|n| n.occurs_in(tokens)) {
+                continue;
+            }
+            for (i, p) in self.phrases.iter().enumerate() {
+                if !found[i] && p.occurs_in(tokens) {
+                    found[i] = true;
+                }
+            }
+        }
+        self.phrases
+            .iter()
+            .zip(found)
+            .filter(|(_, f)| *f)
+            .map(|(p, _)| p.weight)
+            .sum()
+    }
+}

@@ -1,0 +1,111 @@
+//! The `pmkb` binary: export JSON shape, check diagnostics and exit codes.
+
+use std::process::Command;
+
+use crate::support::fixture;
+
+fn pmkb(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_pmkb"))
+        .args(args)
+        .current_dir(fixture("basic"))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn export_prints_the_contract_sorted_by_slug() {
+    let out = pmkb(&["export"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let records: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let slugs: Vec<&str> = records
+        .iter()
+        .map(|r| r["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        slugs,
+        [
+            "2024-04-search-reindex",
+            "cache-toml",
+            "dns-front-matter",
+            "ledger-db-pool"
+        ]
+    );
+    let ledger = &records[3];
+    assert_eq!(ledger["source"], "ledger-db-pool.md");
+    assert_eq!(
+        ledger["title"],
+        "Ledger API outage: database connection pool exhausted"
+    );
+    assert_eq!(ledger["started_at"], "2024-04-03T09:15");
+    assert_eq!(ledger["ended_at"], "2024-04-03T11:45");
+    assert_eq!(ledger["timezone"], "UTC");
+    assert_eq!(ledger["duration_minutes"], 150);
+    assert_eq!(ledger["users_affected_pct"], 60);
+    assert_eq!(ledger["timeline"].as_array().unwrap().len(), 4);
+    assert_eq!(ledger["measures"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        ledger["root_cause_categories"],
+        serde_json::json!(["database", "misconfiguration", "resource-exhaustion"])
+    );
+    let dns = &records[2];
+    assert_eq!(dns["started_at"], "2023-11-02T08:00");
+    assert_eq!(dns["ended_at"], "2023-11-02T08:45");
+    assert_eq!(dns["duration_minutes"], 45);
+    assert_eq!(dns["users_affected_pct"], 42);
+    assert_eq!(dns["timezone"], "EAT");
+    let search = &records[0];
+    assert_eq!(search["started_at"], "2024-04-20T14:00");
+    assert_eq!(search["ended_at"], "2024-04-20T15:30");
+    assert_eq!(search["timezone"], "CAT");
+    assert_eq!(search["duration_minutes"], 90);
+    assert_eq!(search["users_affected_pct"], 100);
+    assert_eq!(
+        search["timeline"][0],
+        serde_json::json!({"time": "14:00", "text": "Reindex job started from the deploy pipeline"})
+    );
+    let keys: Vec<&String> = ledger.as_object().unwrap().keys().collect();
+    for key in [
+        "slug",
+        "source",
+        "title",
+        "started_at",
+        "ended_at",
+        "timezone",
+        "duration_minutes",
+        "users_affected_pct",
+        "root_cause",
+        "root_cause_categories",
+        "measures",
+        "measure_categories",
+        "timeline",
+    ] {
+        assert!(keys.iter().any(|k| *k == key), "missing {key}");
+    }
+}
+
+#[test]
+fn check_reports_with_file_and_line_and_strict_fails() {
+    let out = pmkb(&["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("warning: no duration found\n  --> cache-toml.md:1"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("= hint:"), "{stderr}");
+    let strict = pmkb(&["check", "--strict"]);
+    assert_eq!(strict.status.code(), Some(1));
+}
+
+#[test]
+fn a_missing_content_folder_is_a_clear_error() {
+    let out = pmkb(&["check", "--content", "no-such-folder"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("no-such-folder"), "{stderr}");
+    assert!(stderr.contains("does not exist"), "{stderr}");
+}

@@ -1,0 +1,6 @@
+//! Integration tests: fixture sites built into temporary folders and checked like a
+//! reader would, with a real HTML parser.
+
+mod build;
+mod cli;
+mod support;
