@@ -19,8 +19,18 @@ pub struct Labelled {
 pub fn labelled_values(sections: &[Section]) -> Vec<Labelled> {
     let mut out = Vec::new();
     for section in sections {
+        let heading_entry = Entry {
+            kind: EntryKind::Line,
+            text: section.heading.clone(),
+            lead: None,
+            line: section.line,
+        };
+        let inline = inline_label(&heading_entry).filter(|l| !l.value.is_empty());
         let heading = clean_label(&section.heading);
-        if !heading.is_empty() && heading.split_whitespace().count() <= 4 {
+        if let Some(labelled) = inline {
+            // "# Root Cause: the certificate expired" — a heading that states its value.
+            out.push(labelled);
+        } else if !heading.is_empty() && heading.split_whitespace().count() <= 4 {
             let value: Vec<&str> = section
                 .entries
                 .iter()
@@ -35,10 +45,24 @@ pub fn labelled_values(sections: &[Section]) -> Vec<Labelled> {
             });
         }
         for (i, entry) in section.entries.iter().enumerate() {
+            // A list item may hold several `Label: value` lines ("- Duration:\n  Start: …").
+            for line in entry.text.lines().skip(1) {
+                let line_entry = Entry {
+                    lead: None,
+                    text: line.to_owned(),
+                    ..entry.clone()
+                };
+                out.extend(inline_label(&line_entry).filter(|l| !l.value.is_empty()));
+            }
             if let Some(mut labelled) = inline_label(entry) {
                 if labelled.value.is_empty() {
                     // "- **Root Cause:**" with the value on the following lines.
-                    labelled.value = following_text(&section.entries[i + 1..]);
+                    let rest: Vec<&str> = entry.text.lines().skip(1).collect();
+                    labelled.value = if rest.is_empty() {
+                        following_text(&section.entries[i + 1..])
+                    } else {
+                        rest.join(" ")
+                    };
                 }
                 out.push(labelled);
             }
@@ -69,7 +93,7 @@ fn inline_label(entry: &Entry) -> Option<Labelled> {
     if matches!(entry.kind, EntryKind::Row { .. } | EntryKind::Code) {
         return None;
     }
-    let text = entry.text.trim();
+    let text = entry.text.lines().next().unwrap_or("").trim();
     let (label, value) = match &entry.lead {
         Some(lead) if lead.len() <= 60 => {
             let rest = text.strip_prefix(lead.as_str()).unwrap_or("");

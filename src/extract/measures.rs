@@ -86,7 +86,15 @@ fn section_items(entries: &[Entry]) -> Vec<MeasureItem> {
                 }
                 last_item_depth = Some(*depth);
                 let status = checked.map(|c| if c { "done" } else { "open" }.to_owned());
-                push_text(&mut out, entry, status);
+                let lines: Vec<&str> = entry.text.lines().collect();
+                if lines.len() > 1 && is_label_text(lines[0]) {
+                    // "- Monitoring:\n  — add alerts\n  — add dashboards": one action per line.
+                    for line in &lines[1..] {
+                        push_line(&mut out, line, entry.line, status.clone());
+                    }
+                } else {
+                    push_text(&mut out, entry, status);
+                }
             }
             EntryKind::Line => {
                 if !is_group_label(entry) && !is_commentary(&entry.text) {
@@ -100,13 +108,19 @@ fn section_items(entries: &[Entry]) -> Vec<MeasureItem> {
 }
 
 fn push_text(out: &mut Vec<MeasureItem>, entry: &Entry, status: Option<String>) {
-    let text = entry.text.trim();
-    let status = status.or_else(|| inline_status(text));
-    out.push(MeasureItem {
-        text: text.to_owned(),
-        status,
-        line: entry.line,
-    });
+    push_line(out, &entry.text, entry.line, status);
+}
+
+fn push_line(out: &mut Vec<MeasureItem>, text: &str, line: usize, status: Option<String>) {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = text
+        .trim_start_matches(['—', '–', '-', '*', '•', ' '])
+        .to_owned();
+    if text.is_empty() {
+        return;
+    }
+    let status = status.or_else(|| inline_status(&text));
+    out.push(MeasureItem { text, status, line });
 }
 
 /// `TODO:`/`DONE`/`[done]` markers written in the text.
@@ -131,7 +145,13 @@ fn is_group_label(entry: &Entry) -> bool {
             .trim_matches([':', '.', ' '])
             .is_empty()
     });
-    bold_only || (text.ends_with(':') && text.split_whitespace().count() <= 25)
+    bold_only || (text.lines().count() == 1 && is_label_text(text))
+}
+
+/// A short text that ends with a colon: it introduces what follows.
+fn is_label_text(text: &str) -> bool {
+    let text = text.trim();
+    text.ends_with(':') && text.split_whitespace().count() <= 25
 }
 
 /// Sentences around the list that state no action ("By implementing these measures, …").

@@ -100,10 +100,8 @@ pub fn sections(blocks: &[Block]) -> Vec<Section> {
         let current = out.last().map_or(0, |s| s.level);
         let nested = level > current && current != 0;
         let current_kind = out.last().map_or(SectionKind::Other, |s| s.kind);
-        if kind == SectionKind::Other
-            && (level == 7 || nested)
-            && current_kind != SectionKind::Other
-        {
+        let label_like = level == 7 || nested || entry.text.trim_end().ends_with(':');
+        if kind == SectionKind::Other && label_like && current_kind != SectionKind::Other {
             // A label inside a known section ("Immediate actions:") does not end it.
             push_entry(
                 &mut out,
@@ -163,12 +161,7 @@ fn entries_of(block: &Block) -> Vec<Entry> {
                 depth: *depth,
                 checked: *checked,
             };
-            vec![entry(
-                kind,
-                &block.text.replace('\n', " "),
-                block.lead.clone(),
-                block.line,
-            )]
+            vec![entry(kind, &block.text, block.lead.clone(), block.line)]
         }
         BlockKind::TableRow { header, cells } => {
             let kind = EntryKind::Row {
@@ -205,7 +198,22 @@ fn heading_level(entry: &Entry) -> Option<u8> {
     let all_caps = letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase());
     let known_label = text.ends_with(':') && classify_heading(text) != SectionKind::Other;
     let plain_line = entry.kind == EntryKind::Line;
-    (bold_only || (all_caps && plain_line) || (known_label && plain_line)).then_some(7)
+    (bold_only
+        || (all_caps && plain_line)
+        || (known_label && plain_line)
+        || (plain_line && is_bare_section_name(text)))
+    .then_some(7)
+}
+
+/// A line holding nothing but a section name ("Timeline", "Root Cause and Resolution"):
+/// free-form postmortems often write headings as plain lines.
+fn is_bare_section_name(text: &str) -> bool {
+    text.split_whitespace().count() <= 6
+        && text.chars().next().is_some_and(char::is_uppercase)
+        && !text.contains(':')
+        && !text.ends_with('.')
+        && !text.chars().any(|c| c.is_ascii_digit())
+        && classify_heading(text) != SectionKind::Other
 }
 
 /// Maps a heading's wording to a canonical section.

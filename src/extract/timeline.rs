@@ -44,19 +44,19 @@ fn section_entries(entries: &[Entry]) -> Vec<TimelineEntry> {
         match time {
             Some((time, text)) => out.push(TimelineEntry {
                 time: Some(time),
-                text,
+                text: one_line(&text),
                 line: entry.line,
             }),
             None if any_timed && !out.is_empty() => {
                 // A continuation line without its own time belongs to the entry above.
                 let last = out.last_mut().expect("checked non-empty");
                 last.text.push(' ');
-                last.text.push_str(entry.text.trim());
+                last.text.push_str(&one_line(&entry.text));
             }
             None if any_timed => {}
             None => out.push(TimelineEntry {
                 time: None,
-                text: entry.text.trim().to_owned(),
+                text: one_line(&entry.text),
                 line: entry.line,
             }),
         }
@@ -100,9 +100,9 @@ fn is_time_text(text: &str) -> bool {
         return false;
     }
     let starts_well = t.chars().next().is_some_and(|c| c.is_ascii_digit())
-        || datetime::find_span(t).is_some_and(|s| {
-            s.start.date.is_some() && t.chars().next().is_some_and(char::is_alphabetic)
-        });
+        || (t.chars().next().is_some_and(char::is_alphabetic)
+            && t.split_whitespace().count() <= 8
+            && datetime::find_span(t).is_some());
     starts_well
         && (datetime::find_time(t).is_some()
             || datetime::parse_moment(t).is_some_and(|m| m.date.is_some()))
@@ -126,6 +126,11 @@ fn clean_time(time: &str) -> String {
         .trim_matches(|c: char| !c.is_ascii() && !c.is_alphanumeric())
         .trim()
         .to_owned()
+}
+
+/// Joins a multi-line entry into one line of single spaces.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn clean_rest(rest: &str) -> String {

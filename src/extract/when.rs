@@ -21,13 +21,32 @@ pub struct When {
     pub line: Option<usize>,
 }
 
+/// Whether a label names the outage's time ("Duration", "Start time", "Date of outage"),
+/// word by word so "Timeline" is not mistaken for "time".
 fn is_time_label(label: &str) -> bool {
-    [
-        "duration", "date", "time", "when", "period", "window", "outage", "start", "began",
-        "occurred",
-    ]
-    .iter()
-    .any(|w| label.contains(w))
+    label.split(|c: char| !c.is_alphanumeric()).any(|word| {
+        [
+            "duration",
+            "date",
+            "dates",
+            "time",
+            "times",
+            "when",
+            "period",
+            "window",
+            "outage",
+            "start",
+            "started",
+            "began",
+            "occurred",
+            "end",
+            "ended",
+            "resolved",
+            "restored",
+            "recovered",
+        ]
+        .contains(&word)
+    })
 }
 
 fn is_start_label(label: &str) -> bool {
@@ -43,77 +62,107 @@ fn is_end_label(label: &str) -> bool {
 }
 
 /// Text of the sections that describe the incident as a whole (not its timeline,
-/// cause analysis or follow-ups), one string per line with its line number.
+/// cause analysis or follow-ups), headings included, one string per line with its line.
 pub fn header_lines(sections: &[Section]) -> Vec<(&str, usize)> {
-    sections
-        .iter()
-        .filter(|s| {
-            matches!(
-                s.kind,
-                SectionKind::Other
-                    | SectionKind::Summary
-                    | SectionKind::Impact
-                    | SectionKind::Detection
-            )
-        })
-        .flat_map(|s| s.entries.iter().map(|e| (e.text.as_str(), e.line)))
-        .collect()
+    let mut lines = Vec::new();
+    for s in sections {
+        if matches!(
+            s.kind,
+            SectionKind::Other
+                | SectionKind::Summary
+                | SectionKind::Impact
+                | SectionKind::Detection
+        ) {
+            if !s.heading.is_empty() {
+                lines.push((s.heading.as_str(), s.line));
+            }
+            lines.extend(s.entries.iter().map(|e| (e.text.as_str(), e.line)));
+        }
+    }
+    lines
 }
 
 /// Finds start, end, zone and stated duration.
 pub fn find_when(sections: &[Section], values: &[Labelled], timeline: &[TimelineEntry]) -> When {
-    let mut when = When::default();
     let header = header_lines(sections);
-    // 1. Labelled date/duration lines ("Duration: June 8, 2023, 10:00 AM - …").
-    for l in values.iter().filter(|l| is_time_label(&l.label)) {
-        if let Some(span) = datetime::find_span(&l.value) {
-            if is_end_label(&l.label) && !is_start_label(&l.label) && when.start.is_some() {
-                when.end = when.end.or(Some(span.start));
-            } else if when.start.is_none() || when.start.is_some_and(|s| s.date.is_none()) {
-                apply_span(&mut when, span, l.line);
-            }
-        }
-        if when.stated_minutes.is_none() && l.label.contains("duration") {
-            when.stated_minutes = datetime::find_duration_minutes(&l.value);
-        }
-        when.zone = when.zone.clone().or_else(|| datetime::find_zone(&l.value));
+    let time_values: Vec<&Labelled> = values.iter().filter(|l| is_time_label(&l.label)).collect();
+    let end_only = |l: &Labelled| {
+        is_end_label(&l.label) && !is_start_label(&l.label) && !l.label.contains("duration")
+    };
+    // Candidate spans, best first: labelled date/duration lines, then the summary's text.
+    let candidates: Vec<(Span, usize)> = time_values
+        .iter()
+        .filter(|l| !end_only(l))
+        .map(|l| (l.value.as_str(), l.line))
+        .chain(header.iter().copied())
+        .filter_map(|(text, line)| datetime::find_span(text).map(|span| (span, line)))
+        .collect();
+    let timed = candidates
+        .iter()
+        .find(|(s, _)| s.start.time.is_some() && s.start.date.is_some())
+        .or_else(|| candidates.iter().find(|(s, _)| s.start.time.is_some()))
+        .or_else(|| candidates.iter().find(|(s, _)| s.start.date.is_some()));
+    let day = candidates.iter().find_map(|(s, _)| s.start.date);
+    let mut when = When::default();
+    if let Some((span, line)) = timed {
+        when.start = Some(span.start);
+        when.end = span.end;
+        when.zone = span.zone.clone();
+        when.line = Some(*line);
     }
-    // 2. The summary's free text.
-    if when.start.is_none_or(|s| s.date.is_none()) {
-        for &(text, line) in &header {
-            if let Some(span) = datetime::find_span(text)
-                && span.start.date.is_some()
-            {
-                let keep_time = when.start.and_then(|s| s.time);
-                apply_span(&mut when, span, line);
-                if let (Some(start), Some(time)) = (when.start.as_mut(), keep_time) {
-                    start.time = start.time.or(Some(time));
-                }
-                break;
-            }
-        }
-    }
-    if when.stated_minutes.is_none() {
-        when.stated_minutes = header
+    if when.end.is_none() && when.start.is_some() {
+        when.end = time_values
             .iter()
-            .filter(|(text, _)| mentions_length(text))
-            .find_map(|(text, _)| datetime::find_duration_minutes(text));
+            .filter(|l| end_only(l))
+            .find_map(|l| datetime::find_span(&l.value))
+            .map(|s| s.start);
     }
-    if when.zone.is_none() {
-        when.zone = header
-            .iter()
-            .find_map(|(text, _)| datetime::find_zone(text));
-    }
-    // 3. The timeline: its first event and the one where service came back.
+    fill_dates(&mut when, day);
+    when.stated_minutes = time_values
+        .iter()
+        .filter(|l| l.label.contains("duration"))
+        .find_map(|l| datetime::find_duration_minutes(&l.value))
+        .or_else(|| {
+            header
+                .iter()
+                .filter(|(text, _)| mentions_length(text))
+                .find_map(|(text, _)| datetime::find_duration_minutes(text))
+        });
+    when.zone = when
+        .zone
+        .or_else(|| {
+            time_values
+                .iter()
+                .find_map(|l| datetime::find_zone(&l.value))
+        })
+        .or_else(|| {
+            header
+                .iter()
+                .find_map(|(text, _)| datetime::find_zone(text))
+        });
+    // The timeline: its first event and the one where service came back.
     fill_from_timeline(&mut when, sections, timeline);
     when
 }
 
-fn apply_span(when: &mut When, span: Span, line: usize) {
-    when.start = Some(span.start);
-    when.end = span.end;
-    when.zone = span.zone.or(when.zone.take());
-    when.line = Some(line);
+/// Gives a start without a day the day stated elsewhere, and an end without a day the
+/// start's day (the next one when its time is earlier).
+fn fill_dates(when: &mut When, day: Option<chrono::NaiveDate>) {
+    let Some(start) = when.start.as_mut() else {
+        return;
+    };
+    start.date = start.date.or(day);
+    let start = *start;
+    if let Some(end) = when.end.as_mut()
+        && end.date.is_none()
+    {
+        end.date = start.date;
+        if let (Some(d), Some(st), Some(et)) = (start.date, start.time, end.time)
+            && et < st
+        {
+            end.date = d.succ_opt();
+        }
+    }
 }
 
 /// Whether a summary line talks about how long something lasted.
@@ -122,6 +171,9 @@ fn mentions_length(text: &str) -> bool {
     [
         "outage",
         "lasted",
+        "took",
+        "halt",
+        "for a total of",
         "duration",
         "downtime",
         "down for",
@@ -168,15 +220,27 @@ fn fill_from_timeline(when: &mut When, sections: &[Section], timeline: &[Timelin
             .filter(|s| s.kind == SectionKind::Timeline)
             .find_map(|s| datetime::find_span(&s.heading).and_then(|sp| sp.start.date))
     });
-    if when.start.is_none() {
-        let (first, _) = timed[0];
-        when.start = Some(Moment {
-            date: first.date.or(day),
-            time: first.time,
-        });
+    let (first, _) = timed[0];
+    match when.start.as_mut() {
+        None => {
+            when.start = Some(Moment {
+                date: first.date.or(day),
+                time: first.time,
+            });
+        }
+        // The summary gave the day only: the timeline's first event gives the time.
+        Some(start) if start.time.is_none() && first.date.is_none_or(|d| Some(d) == start.date) => {
+            start.time = first.time;
+        }
+        Some(_) => {}
     }
-    if when.end.is_none() && when.stated_minutes.is_none() {
+    if when.end.is_none() {
+        // The event where service came back; without a stated duration, else the last event.
         let restored = timed.iter().rev().find(|(_, e)| is_restoration(&e.text));
+        let restored = match when.stated_minutes {
+            Some(_) => restored,
+            None => restored.or(timed.last()),
+        };
         if let Some(&(moment, _)) = restored {
             let start = when.start.unwrap_or(moment);
             let mut end = Moment {
@@ -192,6 +256,24 @@ fn fill_from_timeline(when: &mut When, sections: &[Section], timeline: &[Timelin
             when.end = Some(end);
         }
     }
+    fix_noon_written_as_midnight(when);
+}
+
+/// "From 11 AM to 12:30 AM" almost always means half past noon: an end just after
+/// midnight following a morning start is read as just after noon the same day.
+fn fix_noon_written_as_midnight(when: &mut When) {
+    use chrono::Timelike;
+    let (Some(start), Some(end)) = (when.start, when.end.as_mut()) else {
+        return;
+    };
+    let (Some(sd), Some(st), Some(ed), Some(et)) = (start.date, start.time, end.date, end.time)
+    else {
+        return;
+    };
+    if et.hour() == 0 && (6..12).contains(&st.hour()) && sd.succ_opt() == Some(ed) {
+        end.date = Some(sd);
+        end.time = et.with_hour(12);
+    }
 }
 
 /// Whether a timeline entry says service came back.
@@ -200,6 +282,13 @@ pub fn is_restoration(text: &str) -> bool {
     [
         "restored",
         "resolved",
+        "normally",
+        "working again",
+        "running again",
+        "back up",
+        "operational",
+        "stabilized",
+        "stable",
         "recovered",
         "back to normal",
         "back online",

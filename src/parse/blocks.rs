@@ -2,7 +2,7 @@
 //! rows, code), each with its plain text and source line, read from pulldown-cmark's
 //! offset iterator.
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 /// What kind of Markdown block a [`Block`] is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,7 +28,8 @@ pub enum BlockKind {
         /// Plain text of each cell.
         cells: Vec<String>,
     },
-    /// A fenced or indented code block.
+    /// A fenced code block (indented blocks are usually accidentally indented prose and
+    /// become paragraphs).
     Code,
 }
 
@@ -144,7 +145,9 @@ impl Builder {
                     line,
                 );
             }
-            Tag::CodeBlock(_) => self.open(BlockKind::Code, line),
+            // Free-form authors indent prose by accident; only fenced blocks are code.
+            Tag::CodeBlock(CodeBlockKind::Indented) => self.open(BlockKind::Paragraph, line),
+            Tag::CodeBlock(CodeBlockKind::Fenced(_)) => self.open(BlockKind::Code, line),
             Tag::TableHead => {
                 self.in_table_head = true;
                 self.table_cells = Some(Vec::new());

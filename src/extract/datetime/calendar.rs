@@ -146,7 +146,7 @@ pub(super) fn time_at(tk: &Toks, i: usize, lenient: bool) -> Option<(NaiveTime, 
 // ---------------------------------------------------------------------------------------
 // Dates
 
-/// A calendar day as written; `y` is None for year-less (or two-digit-year) dates.
+/// A calendar day as written; `y` is None for year-less dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct PDate {
     pub(super) y: Option<i32>,
@@ -239,7 +239,7 @@ pub(super) fn iso_date(tk: &Toks, i: usize) -> Option<(PDate, usize)> {
     })
 }
 
-/// `06/08/2023`, `6-8-2023`, `06/May/2022`, `03, 14, 2024`, and `03-30-17` (year unknown).
+/// `06/08/2023`, `6-8-2023`, `06/May/2022`, `03, 14, 2024`, and `03-30-17` (2017).
 pub(super) fn numeric_date(tk: &Toks, i: usize) -> Option<(PDate, usize)> {
     let a = small(tk, i)?;
     if tk.after_sym(i, &['.', ':', '/', '-', ',']) {
@@ -272,7 +272,8 @@ pub(super) fn numeric_date(tk: &Toks, i: usize) -> Option<(PDate, usize)> {
     }
     let y = match tk.num(i + 4)?.1 {
         4 => Some(year_at(tk, i + 4)?),
-        2 => None,
+        // `03-30-17`, `08/24/17`: a two-digit year in a numeric date is this century's.
+        2 => Some(2000 + i32::try_from(tk.num(i + 4)?.0).ok()?),
         _ => return None,
     };
     if let Some(m) = tk.word(i + 2).and_then(month_of) {
