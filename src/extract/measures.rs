@@ -27,6 +27,14 @@ pub fn measures(sections: &[Section]) -> Vec<MeasureItem> {
 
 fn section_items(entries: &[Entry]) -> Vec<MeasureItem> {
     let mut out = Vec::new();
+    // Where a section lists its actions, the paragraphs around the list only introduce or
+    // comment on them.
+    let has_list = entries.iter().any(|e| {
+        matches!(
+            e.kind,
+            EntryKind::Item { .. } | EntryKind::Row { header: false, .. }
+        )
+    });
     let mut status_column = None;
     let mut text_column = 0;
     // Depth of the item that introduced sub-items as separate actions ("Monitoring:").
@@ -97,7 +105,7 @@ fn section_items(entries: &[Entry]) -> Vec<MeasureItem> {
                 }
             }
             EntryKind::Line => {
-                if !is_group_label(entry) && !is_commentary(&entry.text) {
+                if !has_list && !is_group_label(entry) && !is_commentary(&entry.text) {
                     push_text(&mut out, entry, None);
                 }
             }
@@ -113,14 +121,85 @@ fn push_text(out: &mut Vec<MeasureItem>, entry: &Entry, status: Option<String>) 
 
 fn push_line(out: &mut Vec<MeasureItem>, text: &str, line: usize, status: Option<String>) {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let text = text
-        .trim_start_matches(['—', '–', '-', '*', '•', ' '])
-        .to_owned();
+    let text = text.trim_start_matches(['—', '–', '-', '*', '•', ' ']);
     if text.is_empty() {
         return;
     }
-    let status = status.or_else(|| inline_status(&text));
-    out.push(MeasureItem { text, status, line });
+    let status = status.or_else(|| inline_status(text));
+    for action in separate_actions(text) {
+        out.push(MeasureItem {
+            text: action.to_owned(),
+            status: status.clone(),
+            line,
+        });
+    }
+}
+
+/// Verbs that open an action ("Implement …", "Add …"): an item whose later sentences open
+/// with one states several actions.
+const ACTION_VERBS: &[&str] = &[
+    "add",
+    "adjust",
+    "automate",
+    "conduct",
+    "configure",
+    "create",
+    "deploy",
+    "develop",
+    "document",
+    "enable",
+    "enhance",
+    "ensure",
+    "establish",
+    "implement",
+    "improve",
+    "increase",
+    "install",
+    "introduce",
+    "migrate",
+    "monitor",
+    "optimize",
+    "perform",
+    "reduce",
+    "refactor",
+    "review",
+    "rewrite",
+    "schedule",
+    "set",
+    "train",
+    "update",
+    "upgrade",
+    "write",
+];
+
+/// Splits an item into its sentences when every sentence after the first is an action of
+/// its own; otherwise the item is one action with its explanation.
+fn separate_actions(text: &str) -> Vec<&str> {
+    let mut sentences = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if matches!(c, '.' | '!' | ';') && text[i + 1..].starts_with(' ') {
+            sentences.push(text[start..=i].trim());
+            start = i + 1;
+        }
+    }
+    let rest = text[start..].trim();
+    if !rest.is_empty() {
+        sentences.push(rest);
+    }
+    let opens_action = |sentence: &&str| {
+        let first = sentence
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        ACTION_VERBS.contains(&first.as_str())
+    };
+    if sentences.len() > 1 && sentences[1..].iter().all(opens_action) {
+        sentences
+    } else {
+        vec![text]
+    }
 }
 
 /// `TODO:`/`DONE`/`[done]` markers written in the text.

@@ -100,7 +100,8 @@ pub fn sections(blocks: &[Block]) -> Vec<Section> {
         let current = out.last().map_or(0, |s| s.level);
         let nested = level > current && current != 0;
         let current_kind = out.last().map_or(SectionKind::Other, |s| s.kind);
-        let label_like = level == 7 || nested || entry.text.trim_end().ends_with(':');
+        let label_like = (level == 7 || nested || entry.text.trim_end().ends_with(':'))
+            && !is_closing_heading(&entry.text);
         if kind == SectionKind::Other && label_like && current_kind != SectionKind::Other {
             // A label inside a known section ("Immediate actions:") does not end it.
             push_entry(
@@ -147,13 +148,11 @@ fn entries_of(block: &Block) -> Vec<Entry> {
                 block.line,
             )]
         }
-        BlockKind::Paragraph => block
-            .text
-            .lines()
-            .enumerate()
+        BlockKind::Paragraph => unwrap_lines(&block.text)
+            .into_iter()
             .map(|(i, line)| {
                 let lead = if i == 0 { block.lead.clone() } else { None };
-                entry(EntryKind::Line, line, lead, block.line + i)
+                entry(EntryKind::Line, &line, lead, block.line + i)
             })
             .collect(),
         BlockKind::ListItem { depth, checked, .. } => {
@@ -161,7 +160,22 @@ fn entries_of(block: &Block) -> Vec<Entry> {
                 depth: *depth,
                 checked: *checked,
             };
-            vec![entry(kind, &block.text, block.lead.clone(), block.line)]
+            // A heading written inside a list item's lazy continuation ("#Resolution:")
+            // ends the item: the lines from there on are plain lines of the document.
+            let lines: Vec<&str> = block.text.lines().collect();
+            let split = (1..lines.len()).find(|&i| {
+                let probe = entry(EntryKind::Line, lines[i], None, block.line + i);
+                lines[i].trim_start().starts_with('#') || heading_level(&probe).is_some()
+            });
+            let own = split.map_or(block.text.clone(), |k| lines[..k].join("\n"));
+            let mut out = vec![entry(kind, &own, block.lead.clone(), block.line)];
+            if let Some(k) = split {
+                out.extend(
+                    (k..lines.len())
+                        .map(|i| entry(EntryKind::Line, lines[i], None, block.line + i)),
+                );
+            }
+            out
         }
         BlockKind::TableRow { header, cells } => {
             let kind = EntryKind::Row {
@@ -172,6 +186,45 @@ fn entries_of(block: &Block) -> Vec<Entry> {
         }
         BlockKind::Code => vec![entry(EntryKind::Code, &block.text, None, block.line)],
     }
+}
+
+/// Headings that close the document's analysis ("Conclusion", "Appendix"): they always
+/// start a section of their own, even when written like a label.
+fn is_closing_heading(text: &str) -> bool {
+    let t = text.to_lowercase();
+    [
+        "conclusion",
+        "closing",
+        "final thought",
+        "appendix",
+        "references",
+        "acknowledg",
+        "humor",
+        "diagram",
+        "signed",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
+}
+
+/// A paragraph's lines with hard-wrapped prose joined again: a line that starts in
+/// lower case continues the one before it. Each line keeps its offset in the paragraph.
+fn unwrap_lines(text: &str) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let continues = line.chars().next().is_some_and(char::is_lowercase)
+            && out
+                .last()
+                .is_some_and(|(_, prev)| !prev.trim_end().ends_with(':'));
+        match out.last_mut() {
+            Some((_, prev)) if continues => {
+                prev.push(' ');
+                prev.push_str(line);
+            }
+            _ => out.push((i, line.to_owned())),
+        }
+    }
+    out
 }
 
 /// The heading level of an entry that acts as a heading: real headings carry `h1`–`h6`
@@ -238,7 +291,13 @@ pub fn classify_heading(heading: &str) -> SectionKind {
         "preventa",
         "preventive",
         "action item",
-        "actions",
+        "corrective action",
+        "preventive action",
+        "preventative action",
+        "follow-up action",
+        "action plan",
+        "what we are doing",
+        "what we're doing",
         "task",
         "todo",
         "to-do",
