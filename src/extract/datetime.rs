@@ -322,6 +322,15 @@ pub fn find_time(text: &str) -> Option<NaiveTime> {
     })
 }
 
+/// The last time of day in a text ("… restarted at 2:20 PM and fully operational by
+/// 2:30 PM" → 14:30), because a sentence about recovery names the end last.
+pub fn last_time(text: &str) -> Option<NaiveTime> {
+    let tk = tokenize(text);
+    (0..tk.len())
+        .rev()
+        .find_map(|k| time_at(&tk, k, false).map(|(t, _)| t))
+}
+
 /// Minutes from `start` to `end`, because a stated range is the fallback for the outage
 /// length. When either side lacks a date the end rolls past midnight if it is earlier than
 /// the start. None when either lacks a time, or when dated ends come before their starts.

@@ -4,15 +4,15 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+/// A percentage and the few words after it ("75% of our mobile users").
 static SHARE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)(\d{1,3}(?:\.\d+)?)\s*(?:%|percent)\s+(?:of\s+)?(?:(?:the|our|all|active|total|affected|mobile|web|global|registered|logged-in|api|incoming|customer|user)\s+){0,3}(users?|customers?|clients?|requests?|traffic|visitors?|subscribers?|accounts?|players?|merchants?|members?|sessions?|calls?|transactions?|shoppers?|buyers?|people|userbase|user base)",
-    )
-    .expect("valid regex")
+    Regex::new(r"(?i)(\d{1,3}(?:\.\d+)?)\s*(?:%|percent\b)((?:[\s,]+[\w'-]+){0,6})")
+        .expect("valid regex")
 });
 
+/// "users … 40%": the noun before the share.
 static SHARE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(users?|customers?|requests?|traffic)\b[^.%]{0,40}?\b(\d{1,3}(?:\.\d+)?)\s*%")
+    Regex::new(r"(?i)\b(users?|customers?)\b[^.%]{0,40}?\b(\d{1,3}(?:\.\d+)?)\s*%")
         .expect("valid regex")
 });
 
@@ -21,54 +21,129 @@ static ALL: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
-/// Finds the share of users affected in the given lines, preferring a share of
-/// users/customers over one of requests or traffic. None when only vague amounts are given.
-pub fn users_affected(lines: &[&str]) -> Option<f64> {
-    let mut fallback = None;
-    for line in lines {
-        for caps in SHARE.captures_iter(line) {
-            let value: f64 = caps[1].parse().ok()?;
-            if value > 100.0 {
-                continue;
-            }
-            let noun = caps[2].to_lowercase();
-            if is_people(&noun) {
-                return Some(value);
-            }
-            fallback = fallback.or(Some(value));
-        }
-        if let Some(caps) = SHARE_AFTER.captures(line)
-            && is_people(&caps[1].to_lowercase())
-            && let Ok(value) = caps[2].parse::<f64>()
-            && value <= 100.0
-            && !line.to_lowercase().contains("uptime")
-        {
-            return Some(value);
-        }
-        if ALL.is_match(line) {
-            return Some(100.0);
-        }
-    }
-    fallback
+const PEOPLE: &[&str] = &[
+    "user",
+    "customer",
+    "client",
+    "visitor",
+    "subscriber",
+    "account",
+    "player",
+    "merchant",
+    "member",
+    "people",
+    "shopper",
+    "buyer",
+    "student",
+    "cashier",
+    "employee",
+    "tenant",
+    "developer",
+    "learner",
+    "patient",
+    "driver",
+    "rider",
+];
+
+const REQUESTS: &[&str] = &[
+    "request",
+    "traffic",
+    "call",
+    "transaction",
+    "session",
+    "queries",
+    "query",
+    "page",
+];
+
+const NOT_USERS: &[&str] = &[
+    "cpu",
+    "memory",
+    "disk",
+    "capacity",
+    "uptime",
+    "availability",
+    "battery",
+    "load",
+    "utilization",
+    "utilisation",
+    "usage",
+    "space",
+    "storage",
+    "ram",
+    "sla",
+    "slo",
+    "increase",
+    "growth",
+    "discount",
+    "error",
+];
+
+/// How a percentage relates to users, judged from the words that follow it.
+#[derive(PartialEq, PartialOrd)]
+enum Kind {
+    Unrelated,
+    Other,
+    Requests,
+    People,
 }
 
-fn is_people(noun: &str) -> bool {
-    [
-        "user",
-        "customer",
-        "client",
-        "visitor",
-        "subscriber",
-        "account",
-        "player",
-        "merchant",
-        "member",
-        "people",
-        "shopper",
-        "buyer",
-    ]
-    .iter()
-    .any(|p| noun.starts_with(p))
+fn kind_of(following: &str) -> Kind {
+    let words: Vec<String> = following
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let has = |list: &[&str]| words.iter().any(|w| list.iter().any(|p| w.starts_with(p)));
+    if has(PEOPLE) {
+        Kind::People
+    } else if words
+        .first()
+        .is_some_and(|w| NOT_USERS.iter().any(|n| w.starts_with(n)))
+    {
+        Kind::Unrelated
+    } else if has(REQUESTS) {
+        Kind::Requests
+    } else if words.first().is_some_and(|w| w == "of") {
+        Kind::Other
+    } else {
+        Kind::Unrelated
+    }
+}
+
+/// Finds the share of users affected in the given lines (in document order), preferring a
+/// share of people over one of requests, and that over a share of something else ("40% of
+/// cashiers"). None when only vague amounts are given.
+pub fn users_affected(lines: &[&str]) -> Option<f64> {
+    let mut best: Option<(Kind, f64)> = None;
+    for line in lines {
+        let mut consider = |kind: Kind, value: f64| {
+            if kind > Kind::Unrelated
+                && value <= 100.0
+                && best.as_ref().is_none_or(|(k, _)| kind > *k)
+            {
+                best = Some((kind, value));
+            }
+        };
+        for caps in SHARE.captures_iter(line) {
+            if let Ok(value) = caps[1].parse::<f64>() {
+                consider(kind_of(&caps[2]), value);
+            }
+        }
+        if let Some(caps) = SHARE_AFTER.captures(line)
+            && let Ok(value) = caps[2].parse::<f64>()
+            && !line.to_lowercase().contains("uptime")
+        {
+            consider(Kind::People, value);
+        }
+        if ALL.is_match(line) {
+            consider(Kind::People, 100.0);
+        }
+        if best.as_ref().is_some_and(|(k, _)| *k == Kind::People) {
+            break;
+        }
+    }
+    best.map(|(_, value)| value)
 }
 
 #[cfg(test)]
@@ -90,6 +165,16 @@ mod tests {
             ),
             ("CPU was at 95% on the primary", None),
             ("users affected: roughly 40%", Some(40.0)),
+            (
+                "About 40% of vending point cashiers had this issue.",
+                Some(40.0),
+            ),
+            ("a 30% decrease in user engagement", Some(30.0)),
+            (
+                "approximately 78% of flag evaluation requests failed",
+                Some(78.0),
+            ),
+            ("memory usage reached 97%", None),
         ];
         for (text, want) in table {
             assert_eq!(users_affected(&[text]), *want, "{text}");
@@ -97,8 +182,10 @@ mod tests {
     }
 
     #[test]
-    fn users_win_over_requests() {
+    fn users_win_over_requests_and_the_first_share_of_users_wins() {
         let lines = ["5% of requests failed", "and 20% of users saw slow pages"];
         assert_eq!(users_affected(&lines), Some(20.0));
+        let lines = ["100% of users saw the warning", "65% of users left"];
+        assert_eq!(users_affected(&lines), Some(100.0));
     }
 }

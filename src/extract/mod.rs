@@ -59,7 +59,7 @@ pub fn extract(doc: &Document) -> (Extracted, Vec<Diagnostic>) {
     let measures = measures::measures(&sections);
     let found = when::find_when(&sections, &values, &timeline);
     let (root_cause, root_cause_text) = root_cause(&sections, &values);
-    let impact_lines = impact_lines(&sections, &values);
+    let impact_lines = impact_lines(&sections);
     let fm = &doc.front_matter;
     let mut inferred = Vec::new();
     let declared_start = declared_moment(
@@ -272,19 +272,15 @@ fn first_sentences(text: &str, n: usize) -> String {
     text[..end].trim().to_owned()
 }
 
-fn impact_lines<'a>(sections: &'a [Section], values: &'a [labels::Labelled]) -> Vec<&'a str> {
-    let mut lines: Vec<&str> = values
-        .iter()
-        .filter(|l| l.label.contains("impact"))
-        .map(|l| l.value.as_str())
+fn impact_lines(sections: &[Section]) -> Vec<&str> {
+    let mut lines: Vec<&str> = when::header_lines(sections)
+        .into_iter()
+        .map(|(t, _)| t)
         .collect();
-    let by_kind = |kind: SectionKind| {
-        sections
-            .iter()
-            .filter(move |s| s.kind == kind)
-            .flat_map(|s| s.entries.iter().map(|e| e.text.as_str()))
-    };
-    lines.extend(by_kind(SectionKind::Impact));
-    lines.extend(when::header_lines(sections).into_iter().map(|(t, _)| t));
+    let impact_elsewhere = sections
+        .iter()
+        .filter(|s| s.kind == SectionKind::Impact)
+        .flat_map(|s| s.entries.iter().map(|e| e.text.as_str()));
+    lines.extend(impact_elsewhere);
     lines
 }

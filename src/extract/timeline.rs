@@ -1,6 +1,9 @@
 //! Timeline entries: each event with its own time, from lists, tables, lines or
 //! paragraphs with bold times; untimed continuation lines join the entry above.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
 use serde::Serialize;
 
 use super::datetime;
@@ -79,16 +82,41 @@ pub fn leading_time(entry: &Entry) -> Option<(String, String)> {
             .collect();
         return Some((first.clone(), rest.join(" — ")));
     }
-    let text = entry.text.trim();
+    // "10.12:30 PM: …" — a list number run into the time.
+    let text = LIST_NUMBER.replace(entry.text.trim(), "$1");
+    let text = text.as_ref();
     if let Some(lead) = &entry.lead
         && is_time_text(lead)
     {
         let rest = text.strip_prefix(lead.as_str()).unwrap_or(text);
         return Some((clean_time(lead), clean_rest(rest)));
     }
-    let (prefix, rest) = split_at_separator(text)?;
-    is_time_text(prefix).then(|| (clean_time(prefix), clean_rest(rest)))
+    let first_line = text.lines().next().unwrap_or("");
+    if is_time_text(first_line) {
+        // The whole line is the time; what happened follows on the next lines.
+        let rest = text.lines().skip(1).collect::<Vec<_>>().join(" ");
+        return Some((clean_time(first_line), rest));
+    }
+    if let Some((prefix, rest)) = split_at_separator(text)
+        && is_time_text(prefix)
+    {
+        return Some((clean_time(prefix), clean_rest(rest)));
+    }
+    // "Detected at Nov 1, 2022 6:00 AM": an entry that carries its time inside.
+    let found = EMBEDDED_TIME.find(first_line)?;
+    datetime::find_time(found.as_str())?;
+    Some((found.as_str().trim().to_owned(), text.to_owned()))
 }
+
+static LIST_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\d{1,2}\.\s*(\d{1,2}:\d{2})").expect("valid regex"));
+
+static EMBEDDED_TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? (?:\d{4},? )?(?:at )?)?\d{1,2}:\d{2}(?::\d{2})?(?: ?[ap]\.?m\.?)?(?: [A-Z]{2,4}\b)?",
+    )
+    .expect("valid regex")
+});
 
 /// Whether a short text is (essentially) a time or a date with a time.
 fn is_time_text(text: &str) -> bool {

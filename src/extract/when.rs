@@ -65,14 +65,19 @@ fn is_end_label(label: &str) -> bool {
 /// cause analysis or follow-ups), headings included, one string per line with its line.
 pub fn header_lines(sections: &[Section]) -> Vec<(&str, usize)> {
     let mut lines = Vec::new();
+    let mut analysis_started = false;
     for s in sections {
-        if matches!(
-            s.kind,
-            SectionKind::Other
-                | SectionKind::Summary
-                | SectionKind::Impact
-                | SectionKind::Detection
-        ) {
+        // Untitled or unknown sections count only before the analysis (timeline, cause,
+        // follow-ups) begins: a closing "Conclusion" does not state the outage's facts.
+        let describes_outage = match s.kind {
+            SectionKind::Summary | SectionKind::Impact | SectionKind::Detection => true,
+            SectionKind::Other => !analysis_started,
+            _ => {
+                analysis_started = true;
+                false
+            }
+        };
+        if describes_outage {
             if !s.heading.is_empty() {
                 lines.push((s.heading.as_str(), s.line));
             }
@@ -116,6 +121,20 @@ pub fn find_when(sections: &[Section], values: &[Labelled], timeline: &[Timeline
             .filter(|l| end_only(l))
             .find_map(|l| datetime::find_span(&l.value))
             .map(|s| s.start);
+    }
+    if when.end.is_none()
+        && let Some(start) = when.start.and_then(|s| s.time)
+    {
+        // "… and the site was fully operational by 2:30 PM": the summary's own end.
+        when.end = header
+            .iter()
+            .filter(|(text, _)| is_restoration(text))
+            .filter_map(|(text, _)| datetime::last_time(text))
+            .find(|&t| t > start)
+            .map(|t| Moment {
+                date: None,
+                time: Some(t),
+            });
     }
     fill_dates(&mut when, day);
     when.stated_minutes = time_values
@@ -234,13 +253,14 @@ fn fill_from_timeline(when: &mut When, sections: &[Section], timeline: &[Timelin
         }
         Some(_) => {}
     }
-    if when.end.is_none() {
-        // The event where service came back; without a stated duration, else the last event.
-        let restored = timed.iter().rev().find(|(_, e)| is_restoration(&e.text));
-        let restored = match when.stated_minutes {
-            Some(_) => restored,
-            None => restored.or(timed.last()),
-        };
+    if when.end.is_none() && when.stated_minutes.is_none() {
+        // The event where service came back, else the last event (when there are several).
+        let last = timed.last().filter(|_| timed.len() > 1);
+        let restored = timed
+            .iter()
+            .rev()
+            .find(|(_, e)| is_restoration(&e.text))
+            .or(last);
         if let Some(&(moment, _)) = restored {
             let start = when.start.unwrap_or(moment);
             let mut end = Moment {
