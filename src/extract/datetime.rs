@@ -200,9 +200,14 @@ fn with_year(d: PDate, y: i32) -> PDate {
     PDate { y: Some(y), ..d }
 }
 
-fn build_span(s: Parsed, e: Option<Parsed>) -> Option<Span> {
+fn build_span(s: Parsed, e: Option<Parsed>, year: Option<i32>) -> Option<Span> {
     let (mut sd, st) = (s.date, s.time);
     let (mut ed, et) = e.as_ref().map_or((None, None), |e| (e.date, e.time));
+    if let (Some(a), None, Some(y)) = (sd, ed.and_then(|b| b.y), year)
+        && a.y.is_none()
+    {
+        sd = Some(with_year(a, y));
+    }
     if let (Some(a), Some(b)) = (sd, ed) {
         match (a.y, b.y) {
             (None, Some(y)) => {
@@ -239,7 +244,7 @@ fn build_span(s: Parsed, e: Option<Parsed>) -> Option<Span> {
 
 /// After a bare day ("On May 8, 2024, the API ... from 10:00 to 11:00 UTC"), the times that
 /// follow on the same line, without a date of their own, are taken as that day's.
-fn later_times(tk: &Toks, day: &Parsed) -> Option<Span> {
+fn later_times(tk: &Toks, day: &Parsed, year: Option<i32>) -> Option<Span> {
     for k in day.next..tk.len().min(day.next + 60) {
         if tk.t.get(k).is_some_and(|t| t.newline) {
             return None;
@@ -257,6 +262,7 @@ fn later_times(tk: &Toks, day: &Parsed) -> Option<Span> {
                     ..q
                 },
                 end,
+                year,
             );
         }
     }
@@ -272,6 +278,12 @@ fn later_times(tk: &Toks, day: &Parsed) -> Option<Span> {
 /// A year-less date counts as no date but its time still counts. Returns None when the
 /// text holds no date and no time.
 pub fn find_span(text: &str) -> Option<Span> {
+    find_span_in_year(text, None)
+}
+
+/// Like [`find_span`], but a date written without a year ("November 11, 4:02 PM") is taken
+/// to be in `year`, the year the document states elsewhere (its title or summary).
+pub fn find_span_in_year(text: &str, year: Option<i32>) -> Option<Span> {
     let tk = tokenize(text);
     let mut i = 0;
     while i < tk.len() {
@@ -282,12 +294,12 @@ pub fn find_span(text: &str) -> Option<Span> {
         let next = p.next.max(i + 1);
         let end = range_end(&tk, p.next, after_between(&tk, i));
         let day_only = p.time.is_none() && end.is_none();
-        let Some(span) = build_span(p.clone(), end) else {
+        let Some(span) = build_span(p.clone(), end, year) else {
             i = next;
             continue;
         };
         if day_only && span.start.date.is_some() {
-            return Some(later_times(&tk, &p).unwrap_or(span));
+            return Some(later_times(&tk, &p, year).unwrap_or(span));
         }
         return Some(span);
     }

@@ -57,10 +57,31 @@ pub fn extract(doc: &Document) -> (Extracted, Vec<Diagnostic>) {
     let values = labels::labelled_values(&sections);
     let timeline = timeline::timeline(&sections);
     let measures = measures::measures(&sections);
-    let found = when::find_when(&sections, &values, &timeline);
     let (root_cause, root_cause_text) = root_cause(&sections, &values);
-    let impact_lines = impact_lines(&sections);
     let fm = &doc.front_matter;
+    let file_stem = doc
+        .rel_path
+        .rsplit('/')
+        .find(|p| !p.eq_ignore_ascii_case("readme.md"))
+        .unwrap_or(&doc.rel_path);
+    let found_title = title::find_title(
+        &sections,
+        root_cause.as_deref(),
+        file_stem
+            .trim_end_matches(".md")
+            .trim_end_matches(".markdown"),
+    );
+    let published = fm
+        .date
+        .as_deref()
+        .and_then(datetime::parse_moment)
+        .and_then(|m| m.date);
+    let hints = when::Hints {
+        title: fm.title.as_deref().unwrap_or(&found_title),
+        published,
+    };
+    let found = when::find_when(&sections, &values, &timeline, hints);
+    let impact_lines = impact_lines(&sections);
     let mut inferred = Vec::new();
     let declared_start = declared_moment(
         doc,
@@ -85,7 +106,19 @@ pub fn extract(doc: &Document) -> (Extracted, Vec<Diagnostic>) {
         }
         minutes
     });
-    let started_at = pick(&mut inferred, "started_at", declared_start, found.start);
+    // Front matter `date` supplies the day only where the text gives none.
+    let found_start = match (found.start, published) {
+        (None, Some(day)) => Some(datetime::Moment {
+            date: Some(day),
+            time: None,
+        }),
+        (Some(m), Some(day)) if m.date.is_none() => Some(datetime::Moment {
+            date: Some(day),
+            ..m
+        }),
+        (m, _) => m,
+    };
+    let started_at = pick(&mut inferred, "started_at", declared_start, found_start);
     let mut ended_at = pick(&mut inferred, "ended_at", declared_end, found.end);
     let timezone = pick(
         &mut inferred,
@@ -128,22 +161,11 @@ pub fn extract(doc: &Document) -> (Extracted, Vec<Diagnostic>) {
             }
         }
     }
-    let file_stem = doc
-        .rel_path
-        .rsplit('/')
-        .find(|p| !p.eq_ignore_ascii_case("readme.md"))
-        .unwrap_or(&doc.rel_path);
     let title = match &fm.title {
         Some(t) if !title::is_generic(t) => t.clone(),
         _ => {
             inferred.push("title");
-            title::find_title(
-                &sections,
-                root_cause.as_deref(),
-                file_stem
-                    .trim_end_matches(".md")
-                    .trim_end_matches(".markdown"),
-            )
+            found_title
         }
     };
     inferred.sort_unstable();

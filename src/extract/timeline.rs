@@ -16,6 +16,9 @@ pub struct TimelineEntry {
     pub time: Option<String>,
     /// What happened.
     pub text: String,
+    /// The day a preceding date-only line ("01-10-2024") set for entries that give only a time.
+    #[serde(skip)]
+    pub day: Option<chrono::NaiveDate>,
     /// 1-based source line.
     #[serde(skip)]
     pub line: usize,
@@ -40,14 +43,35 @@ fn section_entries(entries: &[Entry]) -> Vec<TimelineEntry> {
             )
         })
         .collect();
-    let timed: Vec<Option<(String, String)>> = content.iter().map(|e| leading_time(e)).collect();
+    // A line holding only a date ("01-10-2024") sets the day of the entries below it.
+    let day_of = |e: &Entry| {
+        datetime::parse_moment(e.text.trim())
+            .filter(|m| m.time.is_none())
+            .and_then(|m| m.date)
+    };
+    let timed: Vec<Option<(String, String)>> = content
+        .iter()
+        .map(|e| {
+            if day_of(e).is_some() {
+                None
+            } else {
+                leading_time(e)
+            }
+        })
+        .collect();
     let any_timed = timed.iter().any(Option::is_some);
     let mut out: Vec<TimelineEntry> = Vec::new();
+    let mut day = None;
     for (entry, time) in content.iter().zip(timed) {
+        if let Some(d) = day_of(entry) {
+            day = Some(d);
+            continue;
+        }
         match time {
             Some((time, text)) => out.push(TimelineEntry {
                 time: Some(time),
                 text: one_line(&text),
+                day,
                 line: entry.line,
             }),
             None if any_timed && !out.is_empty() => {
@@ -60,6 +84,7 @@ fn section_entries(entries: &[Entry]) -> Vec<TimelineEntry> {
             None => out.push(TimelineEntry {
                 time: None,
                 text: one_line(&entry.text),
+                day,
                 line: entry.line,
             }),
         }

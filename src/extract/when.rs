@@ -87,27 +87,58 @@ pub fn header_lines(sections: &[Section]) -> Vec<(&str, usize)> {
     lines
 }
 
+/// What the document says outside its body text that can date it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Hints<'a> {
+    /// The document's title ("Outage on October 15, 2018").
+    pub title: &'a str,
+    /// Front matter `date`: often the publication day, so only a fallback for the day.
+    pub published: Option<chrono::NaiveDate>,
+}
+
 /// Finds start, end, zone and stated duration.
-pub fn find_when(sections: &[Section], values: &[Labelled], timeline: &[TimelineEntry]) -> When {
+pub fn find_when(
+    sections: &[Section],
+    values: &[Labelled],
+    timeline: &[TimelineEntry],
+    hints: Hints<'_>,
+) -> When {
     let header = header_lines(sections);
     let time_values: Vec<&Labelled> = values.iter().filter(|l| is_time_label(&l.label)).collect();
     let end_only = |l: &Labelled| {
         is_end_label(&l.label) && !is_start_label(&l.label) && !l.label.contains("duration")
     };
-    // Candidate spans, best first: labelled date/duration lines, then the summary's text.
-    let candidates: Vec<(Span, usize)> = time_values
+    // Candidate texts, best first: labelled date/duration lines, then the summary's text.
+    let texts: Vec<(&str, usize)> = time_values
         .iter()
         .filter(|l| !end_only(l))
         .map(|l| (l.value.as_str(), l.line))
         .chain(header.iter().copied())
-        .filter_map(|(text, line)| datetime::find_span(text).map(|span| (span, line)))
+        .collect();
+    // The year the document is about, for dates written without one.
+    let year = texts
+        .iter()
+        .filter_map(|(text, _)| datetime::find_span(text))
+        .find_map(|s| s.start.date)
+        .or_else(|| datetime::find_span(hints.title).and_then(|s| s.start.date))
+        .or(hints.published)
+        .map(|d| chrono::Datelike::year(&d));
+    let candidates: Vec<(Span, usize)> = texts
+        .iter()
+        .filter_map(|&(text, line)| {
+            datetime::find_span_in_year(text, year).map(|span| (span, line))
+        })
         .collect();
     let timed = candidates
         .iter()
         .find(|(s, _)| s.start.time.is_some() && s.start.date.is_some())
         .or_else(|| candidates.iter().find(|(s, _)| s.start.time.is_some()))
         .or_else(|| candidates.iter().find(|(s, _)| s.start.date.is_some()));
-    let day = candidates.iter().find_map(|(s, _)| s.start.date);
+    let day = candidates
+        .iter()
+        .find_map(|(s, _)| s.start.date)
+        .or_else(|| datetime::find_span_in_year(hints.title, year).and_then(|s| s.start.date))
+        .or(hints.published);
     let mut when = When::default();
     if let Some((span, line)) = timed {
         when.start = Some(span.start);
@@ -160,7 +191,7 @@ pub fn find_when(sections: &[Section], values: &[Labelled], timeline: &[Timeline
                 .find_map(|(text, _)| datetime::find_zone(text))
         });
     // The timeline: its first event and the one where service came back.
-    fill_from_timeline(&mut when, sections, timeline);
+    fill_from_timeline(&mut when, sections, timeline, year);
     when
 }
 
@@ -207,7 +238,12 @@ fn mentions_length(text: &str) -> bool {
     .any(|w| t.contains(w))
 }
 
-fn fill_from_timeline(when: &mut When, sections: &[Section], timeline: &[TimelineEntry]) {
+fn fill_from_timeline(
+    when: &mut When,
+    sections: &[Section],
+    timeline: &[TimelineEntry],
+    year: Option<i32>,
+) {
     let timeline_zone = || {
         sections
             .iter()
@@ -226,7 +262,8 @@ fn fill_from_timeline(when: &mut When, sections: &[Section], timeline: &[Timelin
         .iter()
         .filter_map(|e| {
             let written = e.time.as_deref()?;
-            let moment = datetime::find_span(written).map(|s| s.start)?;
+            let mut moment = datetime::find_span_in_year(written, year).map(|s| s.start)?;
+            moment.date = moment.date.or(e.day);
             moment.time.map(|_| (moment, e))
         })
         .collect();

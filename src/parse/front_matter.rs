@@ -14,8 +14,11 @@ pub struct FrontMatter {
     pub title: Option<String>,
     /// `slug`: the page's URL name (checked and cleaned later).
     pub slug: Option<String>,
-    /// `started_at`, or `date`.
+    /// `started_at`: when the outage began; wins over the text.
     pub started_at: Option<String>,
+    /// `date`: often the post's publication date, so it only supplies the day when the
+    /// text names none.
+    pub date: Option<String>,
     /// `ended_at`.
     pub ended_at: Option<String>,
     /// `duration`, as written ("95m", "1h 35m", or a number of minutes).
@@ -209,7 +212,8 @@ fn read_keys(
     };
     fm.title = text("title", &mut wrong);
     fm.slug = text("slug", &mut wrong);
-    fm.started_at = text("started_at", &mut wrong).or_else(|| text("date", &mut wrong));
+    fm.started_at = text("started_at", &mut wrong);
+    fm.date = text("date", &mut wrong);
     fm.ended_at = text("ended_at", &mut wrong);
     fm.duration = text("duration", &mut wrong);
     fm.timezone = text("timezone", &mut wrong);
@@ -285,7 +289,7 @@ mod tests {
         let (fm, body, body_line, diagnostics) = split_front_matter("a.md", text);
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         assert_eq!(fm.title.as_deref(), Some("DB outage"));
-        assert_eq!(fm.started_at.as_deref(), Some("2024-02-14"));
+        assert_eq!(fm.date.as_deref(), Some("2024-02-14"));
         assert_eq!(fm.tags, ["db", "pool"]);
         assert_eq!(fm.users_affected, Some(75.0));
         assert_eq!(body, "# Body\n");
