@@ -117,15 +117,16 @@ pub fn leading_time(entry: &Entry) -> Option<(String, String)> {
         return Some((clean_time(lead), clean_rest(rest)));
     }
     let first_line = text.lines().next().unwrap_or("");
-    if is_time_text(first_line) {
+    if let Some((prefix, rest)) = split_at_separator(first_line)
+        && is_time_text(prefix)
+    {
+        let rest = text.get(prefix.len()..).unwrap_or(rest);
+        return Some((clean_time(prefix), clean_rest(rest)));
+    }
+    if first_line.split_whitespace().count() <= 7 && is_time_text(first_line) {
         // The whole line is the time; what happened follows on the next lines.
         let rest = text.lines().skip(1).collect::<Vec<_>>().join(" ");
         return Some((clean_time(first_line), rest));
-    }
-    if let Some((prefix, rest)) = split_at_separator(text)
-        && is_time_text(prefix)
-    {
-        return Some((clean_time(prefix), clean_rest(rest)));
     }
     // "Detected at Nov 1, 2022 6:00 AM": an entry that carries its time inside.
     let found = EMBEDDED_TIME.find(first_line)?;
