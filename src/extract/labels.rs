@@ -71,13 +71,6 @@ pub fn labelled_values(sections: &[Section]) -> Vec<Labelled> {
     out
 }
 
-/// The first labelled value whose label satisfies `wanted`.
-pub fn find(values: &[Labelled], wanted: impl Fn(&str) -> bool) -> Option<&Labelled> {
-    values
-        .iter()
-        .find(|l| wanted(&l.label) && !l.value.trim().is_empty())
-}
-
 fn following_text(entries: &[Entry]) -> String {
     entries
         .iter()

@@ -6,6 +6,7 @@ pub mod datetime;
 mod impact;
 mod labels;
 mod measures;
+mod root_cause;
 pub mod sections;
 mod timeline;
 mod title;
@@ -57,7 +58,7 @@ pub fn extract(doc: &Document) -> (Extracted, Vec<Diagnostic>) {
     let values = labels::labelled_values(&sections);
     let timeline = timeline::timeline(&sections);
     let measures = measures::measures(&sections);
-    let (root_cause, root_cause_text) = root_cause(&sections, &values);
+    let (root_cause, root_cause_text) = root_cause::root_cause(&sections, &values);
     let fm = &doc.front_matter;
     let file_stem = doc
         .rel_path
@@ -243,55 +244,6 @@ fn add_minutes(start: &Moment, minutes: i64) -> Option<Moment> {
         date: Some(end.date()),
         time: Some(end.time()),
     })
-}
-
-/// The root-cause statement and the full text to classify.
-fn root_cause(sections: &[Section], values: &[labels::Labelled]) -> (Option<String>, String) {
-    let labelled = labels::find(values, when::is_root_cause_label).map(|l| l.value.clone());
-    let section_text: Vec<&str> = sections
-        .iter()
-        .filter(|s| s.kind == SectionKind::RootCause)
-        .flat_map(|s| s.entries.iter())
-        .filter(|e| {
-            !matches!(
-                e.kind,
-                sections::EntryKind::Code | sections::EntryKind::Label
-            )
-        })
-        .map(|e| e.text.as_str())
-        .collect();
-    let statement = labelled
-        .clone()
-        .or_else(|| section_text.first().map(|t| t.to_string()))
-        .map(|t| first_sentences(&t, 3));
-    let mut text = section_text.join("\n");
-    if let Some(l) = labelled.filter(|l| !text.contains(l.as_str())) {
-        text = format!("{l}\n{text}");
-    }
-    if text.trim().is_empty() {
-        text = when::header_lines(sections)
-            .iter()
-            .map(|(t, _)| *t)
-            .collect::<Vec<_>>()
-            .join("\n");
-    }
-    (statement.filter(|s| !s.is_empty()), text)
-}
-
-/// The first `n` sentences of a text.
-fn first_sentences(text: &str, n: usize) -> String {
-    let mut end = text.len();
-    let mut count = 0;
-    for (i, c) in text.char_indices() {
-        if matches!(c, '.' | '!' | '?') && text[i + 1..].starts_with(char::is_whitespace) {
-            count += 1;
-            if count == n {
-                end = i + 1;
-                break;
-            }
-        }
-    }
-    text[..end].trim().to_owned()
 }
 
 fn impact_lines(sections: &[Section]) -> Vec<&str> {

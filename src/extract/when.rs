@@ -177,6 +177,14 @@ pub fn find_when(
                 .iter()
                 .filter(|(text, _)| mentions_length(text))
                 .find_map(|(text, _)| datetime::find_duration_minutes(text))
+        })
+        .or_else(|| {
+            // "In total, the incident was resolved in 2 hours and 2 minutes" — anywhere.
+            sections
+                .iter()
+                .flat_map(|s| s.entries.iter())
+                .filter(|e| states_total_length(&e.text))
+                .find_map(|e| datetime::find_duration_minutes(&e.text))
         });
     when.zone = when
         .zone
@@ -233,6 +241,22 @@ fn mentions_length(text: &str) -> bool {
         "unavailable for",
         "degraded for",
         "incident",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
+}
+
+/// Phrases that state the outage's whole length wherever they appear.
+fn states_total_length(text: &str) -> bool {
+    let t = text.to_lowercase();
+    [
+        "in total",
+        "total of",
+        "total downtime",
+        "outage lasted",
+        "incident lasted",
+        "the outage was resolved in",
+        "was resolved in",
     ]
     .iter()
     .any(|w| t.contains(w))
@@ -357,9 +381,4 @@ pub fn is_restoration(text: &str) -> bool {
     ]
     .iter()
     .any(|w| t.contains(w))
-}
-
-/// Whether a labelled value names the root cause.
-pub fn is_root_cause_label(label: &str) -> bool {
-    label.contains("root cause") || label == "cause" || label == "root causes"
 }
