@@ -8,7 +8,7 @@ use super::when;
 
 /// Whether a labelled value names the root cause.
 pub fn is_root_cause_label(label: &str) -> bool {
-    label.contains("root cause") || label == "cause" || label == "root causes"
+    (label.contains("root cause") || label == "cause") && !label.contains("resolution")
 }
 
 /// Whether a line starts telling how the outage was fixed rather than why it happened.
