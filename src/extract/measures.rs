@@ -89,7 +89,8 @@ fn section_items(entries: &[Entry]) -> Vec<MeasureItem> {
                 if group_depth.is_some_and(|g| *depth <= g) {
                     group_depth = None;
                 }
-                if nested_explanation && group_depth.is_none() {
+                // A sub-point that opens with an action verb is an action of its own.
+                if nested_explanation && group_depth.is_none() && !opens_action(&entry.text) {
                     continue;
                 }
                 last_item_depth = Some(*depth);
@@ -106,13 +107,52 @@ fn section_items(entries: &[Entry]) -> Vec<MeasureItem> {
             }
             EntryKind::Line => {
                 if !has_list && !is_group_label(entry) && !is_commentary(&entry.text) {
-                    push_text(&mut out, entry, None);
+                    push_prose(&mut out, entry);
                 }
             }
             EntryKind::Label | EntryKind::Code | EntryKind::Heading(_) => {}
         }
     }
     out
+}
+
+/// A paragraph of prose: each sentence that promises an action ("… will be …", "we need
+/// to …") is one item when there are several; otherwise the paragraph is one item.
+fn push_prose(out: &mut Vec<MeasureItem>, entry: &Entry) {
+    let sentences = sentences(&entry.text);
+    let promises: Vec<&str> = sentences
+        .iter()
+        .copied()
+        .filter(|s| promises_action(s))
+        .collect();
+    if promises.len() > 1 {
+        for sentence in promises {
+            push_line(out, sentence, entry.line, None);
+        }
+    } else {
+        push_text(out, entry, None);
+    }
+}
+
+/// Whether a sentence commits to doing something.
+fn promises_action(sentence: &str) -> bool {
+    let s = format!(" {} ", sentence.to_lowercase());
+    opens_action(sentence)
+        || [
+            " will ",
+            " shall ",
+            " need to ",
+            " needs to ",
+            " must ",
+            " decided ",
+            " plan to ",
+            " plans to ",
+            " going to ",
+            " we could ",
+            " should be ",
+        ]
+        .iter()
+        .any(|cue| s.contains(cue))
 }
 
 fn push_text(out: &mut Vec<MeasureItem>, entry: &Entry, status: Option<String>) {
@@ -140,41 +180,71 @@ fn push_line(out: &mut Vec<MeasureItem>, text: &str, line: usize, status: Option
 const ACTION_VERBS: &[&str] = &[
     "add",
     "adjust",
+    "alert",
+    "audit",
     "automate",
+    "build",
+    "check",
+    "communicate",
     "conduct",
     "configure",
+    "consider",
     "create",
+    "define",
     "deploy",
     "develop",
     "document",
     "enable",
+    "enforce",
     "enhance",
     "ensure",
     "establish",
+    "evaluate",
+    "explore",
+    "hold",
     "implement",
     "improve",
     "increase",
     "install",
     "introduce",
+    "investigate",
+    "limit",
     "migrate",
     "monitor",
+    "move",
     "optimize",
+    "patch",
     "perform",
+    "provide",
     "reduce",
     "refactor",
+    "remove",
+    "renew",
+    "replace",
+    "require",
+    "restrict",
     "review",
     "rewrite",
+    "rotate",
+    "run",
+    "scale",
     "schedule",
     "set",
+    "share",
+    "standardize",
+    "test",
     "train",
+    "tune",
     "update",
     "upgrade",
+    "use",
+    "validate",
+    "verify",
     "write",
 ];
 
-/// Splits an item into its sentences when every sentence after the first is an action of
-/// its own; otherwise the item is one action with its explanation.
-fn separate_actions(text: &str) -> Vec<&str> {
+/// A text's sentences (split after `.`, `!` or `;` followed by a space).
+fn sentences(text: &str) -> Vec<&str> {
     let mut sentences = Vec::new();
     let mut start = 0;
     for (i, c) in text.char_indices() {
@@ -187,15 +257,25 @@ fn separate_actions(text: &str) -> Vec<&str> {
     if !rest.is_empty() {
         sentences.push(rest);
     }
-    let opens_action = |sentence: &&str| {
-        let first = sentence
-            .split_whitespace()
-            .next()
-            .unwrap_or("")
-            .to_lowercase();
-        ACTION_VERBS.contains(&first.as_str())
-    };
-    if sentences.len() > 1 && sentences[1..].iter().all(opens_action) {
+    sentences
+}
+
+/// Whether a text opens with an action verb ("Implement …", "Review …").
+fn opens_action(text: &str) -> bool {
+    let first = text
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .trim_matches(|c: char| !c.is_alphabetic())
+        .to_lowercase();
+    ACTION_VERBS.contains(&first.as_str())
+}
+
+/// Splits an item into its sentences when every sentence after the first is an action of
+/// its own; otherwise the item is one action with its explanation.
+fn separate_actions(text: &str) -> Vec<&str> {
+    let sentences = sentences(text);
+    if sentences.len() > 1 && sentences[1..].iter().all(|s| opens_action(s)) {
         sentences
     } else {
         vec![text]
