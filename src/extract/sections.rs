@@ -234,7 +234,12 @@ fn heading_level(entry: &Entry) -> Option<u8> {
     if let EntryKind::Heading(level) = entry.kind {
         return Some(level);
     }
-    if matches!(entry.kind, EntryKind::Row { .. } | EntryKind::Code) {
+    // Tables, code and nested list items never head a section: a bold "Action plan:"
+    // inside a timeline entry is part of that entry.
+    if matches!(
+        entry.kind,
+        EntryKind::Row { .. } | EntryKind::Code | EntryKind::Item { depth: 1.., .. }
+    ) {
         return None;
     }
     let text = entry.text.trim();

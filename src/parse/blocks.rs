@@ -99,6 +99,7 @@ struct Builder {
     table_cells: Option<Vec<String>>,
     in_table_head: bool,
     emphasis: usize,
+    images: usize,
 }
 
 impl Builder {
@@ -106,6 +107,8 @@ impl Builder {
         match event {
             Event::Start(tag) => self.start(tag, line),
             Event::End(tag) => self.end(tag),
+            // An image's alt text describes a picture, not the incident.
+            Event::Text(_) if self.images > 0 => {}
             Event::Text(text) | Event::Code(text) => self.text(&text, line),
             Event::InlineHtml(html) | Event::Html(html) => self.html(&html),
             Event::SoftBreak | Event::HardBreak => self.text("\n", line),
@@ -158,6 +161,7 @@ impl Builder {
                 self.open_row(line);
             }
             Tag::TableCell => {}
+            Tag::Image { .. } => self.images += 1,
             Tag::Strong | Tag::Emphasis => {
                 self.emphasis += 1;
                 if let Some(open) = self.stack.last_mut()
@@ -193,6 +197,7 @@ impl Builder {
                 }
             }
             TagEnd::TableHead | TagEnd::TableRow => self.close_row(),
+            TagEnd::Image => self.images = self.images.saturating_sub(1),
             TagEnd::Strong | TagEnd::Emphasis => {
                 self.emphasis = self.emphasis.saturating_sub(1);
                 if let Some(open) = self.stack.last_mut()
