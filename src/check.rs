@@ -2,7 +2,7 @@
 //! a line and a hint — what a team runs in CI on its postmortem repository.
 
 use crate::diagnostics::Diagnostic;
-use crate::extract::SectionKind;
+use crate::extract::{SectionKind, datetime};
 use crate::kb::{KnowledgeBase, Postmortem};
 
 /// Findings about missing or doubtful facts, for every postmortem, sorted.
@@ -14,57 +14,94 @@ pub fn lint(kb: &KnowledgeBase) -> Vec<Diagnostic> {
 
 fn lint_one(pm: &Postmortem) -> Vec<Diagnostic> {
     let facts = &pm.facts;
-    let path = pm.source.as_str();
-    let has_section = |kind| facts.sections.iter().any(|(k, _, _)| *k == kind);
+    let section_line = |kind| {
+        facts
+            .sections
+            .iter()
+            .find(|(k, _, _)| *k == kind)
+            .map(|&(_, _, line)| line)
+    };
+    // Missing summary facts point at the summary, else at the top of the file.
+    let summary_line = section_line(SectionKind::Summary).unwrap_or(pm.document.body_line);
     let mut out = Vec::new();
-    let mut warn = |message: &str, hint: &str| {
+    let mut warn = |line: usize, message: &str, hint: &str| {
         out.push(
-            Diagnostic::warning(path, message)
-                .at_line(1)
+            Diagnostic::warning(&pm.source, message)
+                .at_line(line)
                 .with_hint(hint),
-        )
+        );
     };
     if facts.started_at.is_none_or(|m| m.date.is_none()) {
         warn(
+            summary_line,
             "no start date found",
             "state when the outage began, e.g. `Duration: June 8, 2023, 10:00 AM - 1:00 PM UTC`, or set `started_at` in front matter",
         );
     }
     if facts.duration_minutes.is_none() {
         warn(
+            summary_line,
             "no duration found",
             "state how long it lasted (\"Duration: 2 hours\") or give start and end times",
         );
     }
     if facts.timezone.is_none() && facts.started_at.is_some_and(|m| m.time.is_some()) {
         warn(
+            summary_line,
             "times are given without a time zone",
             "add the zone to the times, e.g. `10:00 AM UTC`, or set `timezone` in front matter",
         );
     }
+    if let Some(zone) = &facts.timezone
+        && let Some(entry) = facts.timeline.iter().find(|e| {
+            e.time
+                .as_deref()
+                .and_then(datetime::find_zone)
+                .is_some_and(|z| &z != zone)
+        })
+    {
+        let other = entry
+            .time
+            .as_deref()
+            .and_then(datetime::find_zone)
+            .unwrap_or_default();
+        warn(
+            entry.line,
+            &format!("timeline times are in {other} but the summary says {zone}; pmkb uses {zone}"),
+            "write all times in one zone, or say which one the timeline uses",
+        );
+    }
     if facts.users_affected_pct.is_none() {
         warn(
+            section_line(SectionKind::Impact).unwrap_or(summary_line),
             "no share of users affected found",
             "state it, e.g. \"about 40% of users were affected\", or set `users_affected` in front matter",
         );
     }
-    if !has_section(SectionKind::RootCause) && facts.root_cause.is_none() {
-        warn("no root cause section", "add a `## Root cause` section");
+    if section_line(SectionKind::RootCause).is_none() && facts.root_cause.is_none() {
+        warn(
+            pm.document.body_line,
+            "no root cause section",
+            "add a `## Root cause` section",
+        );
     }
     if pm.labels.root_causes.is_empty() {
         warn(
+            section_line(SectionKind::RootCause).unwrap_or(pm.document.body_line),
             "root cause could not be classified",
             "name the component and mechanism, or set `root_causes` in front matter",
         );
     }
     if facts.measures.is_empty() {
         warn(
+            section_line(SectionKind::Measures).unwrap_or(pm.document.body_line),
             "no corrective measures found",
             "add a `## Corrective and preventative measures` or `## Action items` section with one item per line",
         );
     }
-    if !has_section(SectionKind::Timeline) {
+    if section_line(SectionKind::Timeline).is_none() {
         warn(
+            pm.document.body_line,
             "no timeline section",
             "add a `## Timeline` with one timed entry per line",
         );

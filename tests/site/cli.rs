@@ -93,7 +93,7 @@ fn check_reports_with_file_and_line_and_strict_fails() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(
-        stderr.contains("warning: no duration found\n  --> cache-toml.md:1"),
+        stderr.contains("warning: no duration found\n  --> cache-toml.md:7"),
         "{stderr}"
     );
     assert!(stderr.contains("= hint:"), "{stderr}");
@@ -108,4 +108,26 @@ fn a_missing_content_folder_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("no-such-folder"), "{stderr}");
     assert!(stderr.contains("does not exist"), "{stderr}");
+}
+
+#[test]
+fn check_points_at_contradictory_zones() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("zones.md"),
+        "# Queue backlog\n\n## Summary\nDuration: May 2, 2024, 10:00 AM - 11:00 AM (UTC)\n\n## Timeline\n- 10:00 AM (WAT): alert fired\n- 11:00 AM (WAT): resolved\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_pmkb"))
+        .args(["check", "--content"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "timeline times are in WAT but the summary says UTC; pmkb uses UTC\n  --> zones.md:7"
+        ),
+        "{stderr}"
+    );
 }
