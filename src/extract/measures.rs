@@ -243,12 +243,12 @@ const ACTION_VERBS: &[&str] = &[
     "write",
 ];
 
-/// A text's sentences (split after `.`, `!` or `;` followed by a space).
+/// A text's sentences (split after `.` or `!` followed by a space).
 fn sentences(text: &str) -> Vec<&str> {
     let mut sentences = Vec::new();
     let mut start = 0;
     for (i, c) in text.char_indices() {
-        if matches!(c, '.' | '!' | ';') && text[i + 1..].starts_with(' ') {
+        if matches!(c, '.' | '!') && text[i + 1..].starts_with(' ') {
             sentences.push(text[start..=i].trim());
             start = i + 1;
         }

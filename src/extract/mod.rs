@@ -120,11 +120,17 @@ pub fn extract(doc: &Document) -> (Extracted, Vec<Diagnostic>) {
         (m, _) => m,
     };
     let started_at = pick(&mut inferred, "started_at", declared_start, found_start);
-    let mut ended_at = pick(&mut inferred, "ended_at", declared_end, found.end);
+    let mut ended_at =
+        pick(&mut inferred, "ended_at", declared_end, found.end).map(|end| match &started_at {
+            Some(start) => when::end_on_start_day(start, end),
+            None => end,
+        });
     let timezone = pick(
         &mut inferred,
         "timezone",
-        fm.timezone.clone(),
+        fm.timezone
+            .as_deref()
+            .map(|z| datetime::find_zone(z).unwrap_or_else(|| z.to_owned())),
         found.zone.clone(),
     );
     let computed = match (&started_at, &ended_at) {

@@ -128,7 +128,15 @@ pub fn leading_time(entry: &Entry) -> Option<(String, String)> {
         let rest = text.lines().skip(1).collect::<Vec<_>>().join(" ");
         return Some((clean_time(first_line), rest));
     }
-    // "Detected at Nov 1, 2022 6:00 AM": an entry that carries its time inside.
+    // "Detected at Nov 1, 2022 6:00 AM": an entry that carries its time inside — unless
+    // the whole entry is emphasised, the way image captions and notes are written.
+    let emphasised = entry
+        .lead
+        .as_deref()
+        .is_some_and(|lead| lead.len() + 2 >= text.len());
+    if emphasised {
+        return None;
+    }
     let found = EMBEDDED_TIME.find(first_line)?;
     datetime::find_time(found.as_str())?;
     Some((found.as_str().trim().to_owned(), text.to_owned()))
@@ -154,12 +162,22 @@ fn is_time_text(text: &str) -> bool {
         return false;
     }
     let starts_well = t.chars().next().is_some_and(|c| c.is_ascii_digit())
-        || (t.chars().next().is_some_and(char::is_alphabetic)
+        || (starts_with_calendar_word(t)
             && t.split_whitespace().count() <= 8
             && datetime::find_span(t).is_some());
     starts_well
         && (datetime::find_time(t).is_some()
             || datetime::parse_moment(t).is_some_and(|m| m.date.is_some()))
+}
+
+/// Whether a text opens with a month or weekday name ("August 26 ~ 5:00 PM", "Tue 10:00").
+fn starts_with_calendar_word(text: &str) -> bool {
+    const NAMES: &[&str] = &[
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "mon",
+        "tue", "wed", "thu", "fri", "sat", "sun",
+    ];
+    let word: String = text.chars().take_while(|c| c.is_alphabetic()).collect();
+    word.len() >= 3 && NAMES.iter().any(|n| word.to_lowercase().starts_with(n))
 }
 
 fn split_at_separator(text: &str) -> Option<(&str, &str)> {

@@ -211,16 +211,20 @@ fn fill_dates(when: &mut When, day: Option<chrono::NaiveDate>) {
     };
     start.date = start.date.or(day);
     let start = *start;
-    if let Some(end) = when.end.as_mut()
-        && end.date.is_none()
-    {
-        end.date = start.date;
-        if let (Some(d), Some(st), Some(et)) = (start.date, start.time, end.time)
-            && et < st
-        {
-            end.date = d.succ_opt();
-        }
+    when.end = when.end.map(|end| end_on_start_day(&start, end));
+}
+
+/// An end written without a day falls on the start's day, or the next one when its time
+/// is earlier than the start's (an outage from 23:00 to 01:00).
+pub fn end_on_start_day(start: &Moment, end: Moment) -> Moment {
+    if end.date.is_some() {
+        return end;
     }
+    let date = match (start.date, start.time, end.time) {
+        (Some(d), Some(st), Some(et)) if et < st => d.succ_opt(),
+        (d, _, _) => d,
+    };
+    Moment { date, ..end }
 }
 
 /// Whether a summary line talks about how long something lasted.
@@ -324,17 +328,7 @@ fn fill_from_timeline(
             .or(last);
         if let Some(&(moment, _)) = restored {
             let start = when.start.unwrap_or(moment);
-            let mut end = Moment {
-                date: moment.date.or(start.date),
-                time: moment.time,
-            };
-            if moment.date.is_none()
-                && let (Some(st), Some(et), Some(d)) = (start.time, end.time, start.date)
-                && et < st
-            {
-                end.date = d.succ_opt();
-            }
-            when.end = Some(end);
+            when.end = Some(end_on_start_day(&start, moment));
         }
     }
     fix_noon_written_as_midnight(when);
