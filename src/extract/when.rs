@@ -109,9 +109,12 @@ pub fn find_when(
         is_end_label(&l.label) && !is_start_label(&l.label) && !l.label.contains("duration")
     };
     // Candidate texts, best first: labelled date/duration lines, then the summary's text.
+    // A bare "Date:" label is weak (it may be a log or mail header): it keeps its place
+    // among the summary's lines instead of going first.
+    let weak = |l: &Labelled| matches!(l.label.as_str(), "date" | "dates");
     let texts: Vec<(&str, usize)> = time_values
         .iter()
-        .filter(|l| !end_only(l))
+        .filter(|l| !end_only(l) && !weak(l))
         .map(|l| (l.value.as_str(), l.line))
         .chain(header.iter().copied())
         .collect();
@@ -159,7 +162,7 @@ pub fn find_when(
         // "… and the site was fully operational by 2:30 PM": the summary's own end.
         when.end = header
             .iter()
-            .filter(|(text, _)| is_restoration(text))
+            .filter(|(text, _)| is_restoration(text) || names_an_end(text))
             .filter_map(|(text, _)| datetime::last_time(text))
             .find(|&t| t > start)
             .map(|t| Moment {
@@ -227,11 +230,26 @@ pub fn end_on_start_day(start: &Moment, end: Moment) -> Moment {
     Moment { date, ..end }
 }
 
+/// Whether a line says until when something lasted ("… had an outage until 5:00pm").
+fn names_an_end(text: &str) -> bool {
+    let t = format!(" {} ", text.to_lowercase());
+    [
+        " until ",
+        " till ",
+        " ended at ",
+        " ending at ",
+        " lasted until ",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
+}
+
 /// Whether a summary line talks about how long something lasted.
 fn mentions_length(text: &str) -> bool {
     let t = text.to_lowercase();
     [
         "outage",
+        "estimated time",
         "lasted",
         "took",
         "halt",
@@ -276,7 +294,16 @@ fn fill_from_timeline(
         sections
             .iter()
             .filter(|s| s.kind == SectionKind::Timeline)
-            .find_map(|s| datetime::find_zone(&s.heading))
+            .find_map(|s| {
+                // "## Timeline (all times PST)", or a line "All times in CET." under it.
+                let stated = s.entries.iter().map(|e| e.text.as_str()).filter(|t| {
+                    let t = t.to_lowercase();
+                    t.contains("all times") || t.contains("times are") || t.contains("times in")
+                });
+                std::iter::once(s.heading.as_str())
+                    .chain(stated)
+                    .find_map(datetime::find_zone)
+            })
             .or_else(|| {
                 timeline
                     .iter()
@@ -332,6 +359,10 @@ fn fill_from_timeline(
         }
     }
     fix_noon_written_as_midnight(when);
+    // An "end" at the very moment of the start is the same event seen twice.
+    if when.end.is_some() && when.end == when.start {
+        when.end = None;
+    }
 }
 
 /// "From 11 AM to 12:30 AM" almost always means half past noon: an end just after
