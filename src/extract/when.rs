@@ -157,18 +157,11 @@ pub fn find_when(
             .map(|s| s.start);
     }
     if when.end.is_none()
-        && let Some(start) = when.start.and_then(|s| s.time)
+        && let Some(start) = when.start
     {
-        // "… and the site was fully operational by 2:30 PM": the summary's own end.
         when.end = header
             .iter()
-            .filter(|(text, _)| is_restoration(text) || names_an_end(text))
-            .filter_map(|(text, _)| datetime::last_time(text))
-            .find(|&t| t > start)
-            .map(|t| Moment {
-                date: None,
-                time: Some(t),
-            });
+            .find_map(|(text, _)| stated_end(text, &start, year));
     }
     fill_dates(&mut when, day);
     when.stated_minutes = time_values
@@ -230,18 +223,29 @@ pub fn end_on_start_day(start: &Moment, end: Moment) -> Moment {
     Moment { date, ..end }
 }
 
-/// Whether a line says until when something lasted ("… had an outage until 5:00pm").
-fn names_an_end(text: &str) -> bool {
-    let t = format!(" {} ", text.to_lowercase());
-    [
-        " until ",
-        " till ",
-        " ended at ",
-        " ending at ",
-        " lasted until ",
-    ]
-    .iter()
-    .any(|w| t.contains(w))
+/// The end a summary line states after the start: the moment after "until"/"till"
+/// ("… lasted until noon on January 28"), or the last time in a sentence about recovery
+/// ("… and was fully operational by 2:30 PM").
+fn stated_end(text: &str, start: &Moment, year: Option<i32>) -> Option<Moment> {
+    let lower = text.to_lowercase();
+    let after_keyword = [" until ", " till ", " ended at ", " ending at "]
+        .iter()
+        .find_map(|k| lower.find(k).map(|i| i + k.len()))
+        .and_then(|i| text.get(i..))
+        .and_then(|rest| datetime::find_span_in_year(rest, year))
+        .map(|span| span.start);
+    let end = after_keyword.or_else(|| {
+        is_restoration(text)
+            .then(|| datetime::last_time(text))
+            .flatten()
+            .map(|t| Moment {
+                date: None,
+                time: Some(t),
+            })
+    })?;
+    let end = end_on_start_day(start, end);
+    let key = |m: &Moment| (m.date, m.time);
+    (end.time.is_some() && key(&end) > key(start)).then_some(end)
 }
 
 /// Whether a summary line talks about how long something lasted.
