@@ -16,6 +16,12 @@ static SHARE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// "for anyone trying to …", "everyone", "all requests failed": everybody was affected.
+static EVERYONE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:for|to) (?:anyone|everyone|everybody)\b|\ball (?:incoming |api |http )?(?:requests|traffic|jobs|transactions) (?:\w+ ){0,6}?(?:failed|were|was|returned|timed)")
+        .expect("valid regex")
+});
+
 static ALL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(all|every|every single|100% of)\s+(?:of\s+)?(?:our\s+|the\s+)?(users?|customers?|clients?|visitors?|subscribers?)\b")
         .expect("valid regex")
@@ -139,6 +145,9 @@ pub fn users_affected(lines: &[&str]) -> Option<f64> {
         if ALL.is_match(line) {
             consider(Kind::People, 100.0);
         }
+        if EVERYONE.is_match(line) {
+            consider(Kind::Requests, 100.0);
+        }
         if best.as_ref().is_some_and(|(k, _)| *k == Kind::People) {
             break;
         }
@@ -175,6 +184,15 @@ mod tests {
                 Some(78.0),
             ),
             ("memory usage reached 97%", None),
+            (
+                "a 504 error for anyone trying to access the website",
+                Some(100.0),
+            ),
+            (
+                "All jobs depending on the scheduler failed overnight",
+                Some(100.0),
+            ),
+            ("some users saw errors", None),
         ];
         for (text, want) in table {
             assert_eq!(users_affected(&[text]), *want, "{text}");
