@@ -254,7 +254,8 @@ fn heading_level(entry: &Entry) -> Option<u8> {
     });
     let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
     let all_caps = letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase());
-    let known_label = text.ends_with(':') && classify_heading(text) != SectionKind::Other;
+    let known_label = text.ends_with(':')
+        && (classify_heading(text) != SectionKind::Other || is_closing_heading(text));
     let plain_line = entry.kind == EntryKind::Line;
     (bold_only
         || (all_caps && plain_line)

@@ -34,7 +34,7 @@ pub fn timeline(sections: &[Section]) -> Vec<TimelineEntry> {
 }
 
 fn section_entries(entries: &[Entry]) -> Vec<TimelineEntry> {
-    let content: Vec<&Entry> = entries
+    let content: Vec<Entry> = entries
         .iter()
         .filter(|e| {
             !matches!(
@@ -42,7 +42,9 @@ fn section_entries(entries: &[Entry]) -> Vec<TimelineEntry> {
                 EntryKind::Code | EntryKind::Label | EntryKind::Row { header: true, .. }
             )
         })
+        .flat_map(split_at_timed_lines)
         .collect();
+    let content: Vec<&Entry> = content.iter().collect();
     // A line holding only a date ("01-10-2024") sets the day of the entries below it.
     let day_of = |e: &Entry| {
         datetime::parse_moment(e.text.trim())
@@ -87,6 +89,35 @@ fn section_entries(entries: &[Entry]) -> Vec<TimelineEntry> {
                 day,
                 line: entry.line,
             }),
+        }
+    }
+    out
+}
+
+/// A list item whose later lines start with their own times ("12:00: monitored\n12:30:
+/// restored") holds several events: one entry per timed line.
+fn split_at_timed_lines(entry: &Entry) -> Vec<Entry> {
+    let lines: Vec<&str> = entry.text.lines().collect();
+    let mut out = vec![Entry {
+        text: lines.first().copied().unwrap_or("").to_owned(),
+        ..entry.clone()
+    }];
+    for (i, line) in lines.iter().enumerate().skip(1) {
+        let probe = Entry {
+            kind: EntryKind::Line,
+            text: (*line).to_owned(),
+            lead: None,
+            line: entry.line + i,
+        };
+        let starts_with_time = split_at_separator(line)
+            .is_some_and(|(prefix, _)| is_time_text(prefix))
+            || LIST_NUMBER.is_match(line);
+        match out.last_mut() {
+            Some(last) if !starts_with_time => {
+                last.text.push('\n');
+                last.text.push_str(line);
+            }
+            _ => out.push(probe),
         }
     }
     out
