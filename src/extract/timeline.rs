@@ -94,6 +94,16 @@ fn section_entries(entries: &[Entry]) -> Vec<TimelineEntry> {
     out
 }
 
+/// Whether a line opens with a time followed by words ("2:20 PM (GMT) a user complained"),
+/// not a wrapped sentence's last words ("06:10.").
+fn leads_with_time(line: &str) -> bool {
+    let line = line.trim_start();
+    EMBEDDED_TIME.find(line).is_some_and(|m| {
+        let words = line[m.end()..].split_whitespace();
+        m.start() == 0 && words.filter(|w| w.chars().any(char::is_alphabetic)).count() >= 2
+    })
+}
+
 /// A list item whose later lines start with their own times ("12:00: monitored\n12:30:
 /// restored") holds several events: one entry per timed line.
 fn split_at_timed_lines(entry: &Entry) -> Vec<Entry> {
@@ -111,7 +121,8 @@ fn split_at_timed_lines(entry: &Entry) -> Vec<Entry> {
         };
         let starts_with_time = split_at_separator(line)
             .is_some_and(|(prefix, _)| is_time_text(prefix))
-            || LIST_NUMBER.is_match(line);
+            || LIST_NUMBER.is_match(line)
+            || leads_with_time(line);
         match out.last_mut() {
             Some(last) if !starts_with_time => {
                 last.text.push('\n');
@@ -169,6 +180,12 @@ pub fn leading_time(entry: &Entry) -> Option<(String, String)> {
         return None;
     }
     let found = EMBEDDED_TIME.find(first_line)?;
+    if found.start() == 0 && leads_with_time(first_line) {
+        // "2:20 PM (GMT) a user complained …": the time leads without a separator.
+        datetime::find_time(found.as_str())?;
+        let rest = text.get(found.end()..).unwrap_or("");
+        return Some((found.as_str().trim().to_owned(), clean_rest(rest)));
+    }
     datetime::find_time(found.as_str())?;
     Some((found.as_str().trim().to_owned(), text.to_owned()))
 }
@@ -178,7 +195,7 @@ static LIST_NUMBER: LazyLock<Regex> =
 
 static EMBEDDED_TIME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? (?:\d{4},? )?(?:at )?)?\d{1,2}:\d{2}(?::\d{2})?(?: ?[ap]\.?m\.?)?(?: [A-Z]{2,4}\b)?",
+        r"(?i)\b(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? (?:\d{4},? )?(?:at )?)?\d{1,2}:\d{2}(?::\d{2})?(?: ?[ap]\.?m\.?)?(?: \(?[A-Z]{2,4}\b\)?)?",
     )
     .expect("valid regex")
 });
