@@ -104,6 +104,11 @@ fn leads_with_time(line: &str) -> bool {
     })
 }
 
+/// Whether a line stops mid-sentence ("… cleared by"), so the next line finishes it.
+fn continues_sentence(line: &str) -> bool {
+    !line.trim_end().ends_with(['.', ':', '!', '?', ')'])
+}
+
 /// A list item whose later lines start with their own times ("12:00: monitored\n12:30:
 /// restored") holds several events: one entry per timed line.
 fn split_at_timed_lines(entry: &Entry) -> Vec<Entry> {
@@ -122,7 +127,10 @@ fn split_at_timed_lines(entry: &Entry) -> Vec<Entry> {
         let starts_with_time = split_at_separator(line)
             .is_some_and(|(prefix, _)| is_time_text(prefix))
             || LIST_NUMBER.is_match(line)
-            || leads_with_time(line);
+            || leads_with_time(line)
+            || (line.split_whitespace().count() <= 4
+                && is_time_text(line)
+                && !continues_sentence(lines[i - 1]));
         match out.last_mut() {
             Some(last) if !starts_with_time => {
                 last.text.push('\n');
