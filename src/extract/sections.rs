@@ -253,7 +253,9 @@ fn heading_level(entry: &Entry) -> Option<u8> {
             .is_empty()
     });
     let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
-    let all_caps = letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase());
+    let all_caps = letters.len() >= 4
+        && letters.iter().all(|c| c.is_uppercase())
+        && !text.chars().any(|c| c.is_ascii_digit());
     let known_label = text.ends_with(':')
         && (classify_heading(text) != SectionKind::Other || is_closing_heading(text));
     let plain_line = entry.kind == EntryKind::Line;
