@@ -37,9 +37,7 @@ fn section_items(entries: &[Entry]) -> Vec<MeasureItem> {
     });
     let mut status_column = None;
     let mut text_column = 0;
-    // Depth of the item that introduced sub-items as separate actions ("Monitoring:").
-    let mut group_depth: Option<usize> = None;
-    let mut last_item_depth: Option<usize> = None;
+    let mut labels: Vec<bool> = Vec::new();
     for entry in entries {
         match &entry.kind {
             EntryKind::Row {
@@ -77,23 +75,23 @@ fn section_items(entries: &[Entry]) -> Vec<MeasureItem> {
                 }
             }
             EntryKind::Item { depth, checked } => {
-                let is_label = is_group_label(entry);
-                if is_label {
-                    group_depth = Some(*depth);
-                    last_item_depth = Some(*depth);
+                // Whether the item at each depth above this one only labels a group; a
+                // parent not seen in this list (it was a heading or label line such as
+                // "**Immediate:**") counts as a label.
+                labels.truncate(*depth);
+                let seen = labels.len();
+                labels.resize(*depth, true);
+                let under_label = depth.checked_sub(1).is_some_and(|d| d >= seen || labels[d]);
+                if is_group_label(entry) {
+                    labels.push(true);
                     continue;
                 }
-                let nested_explanation = *depth > 0
-                    && group_depth.is_none_or(|g| *depth > g + 1)
-                    && last_item_depth.is_some_and(|d| d < *depth);
-                if group_depth.is_some_and(|g| *depth <= g) {
-                    group_depth = None;
-                }
-                // A sub-point that opens with an action verb is an action of its own.
-                if nested_explanation && group_depth.is_none() && !opens_action(&entry.text) {
+                labels.push(false);
+                // A sub-point under an action only explains it, unless it opens with an
+                // action verb of its own; under a group label every sub-point is an action.
+                if *depth > 0 && !under_label && !opens_action(&entry.text) {
                     continue;
                 }
-                last_item_depth = Some(*depth);
                 let status = checked.map(|c| if c { "done" } else { "open" }.to_owned());
                 let lines: Vec<&str> = entry.text.lines().collect();
                 if lines.len() > 1 && is_label_text(lines[0]) {
@@ -110,7 +108,8 @@ fn section_items(entries: &[Entry]) -> Vec<MeasureItem> {
                     push_prose(&mut out, entry);
                 }
             }
-            EntryKind::Label | EntryKind::Code | EntryKind::Heading(_) => {}
+            EntryKind::Label => labels.clear(),
+            EntryKind::Code | EntryKind::Heading(_) => {}
         }
     }
     out
@@ -124,6 +123,7 @@ fn push_prose(out: &mut Vec<MeasureItem>, entry: &Entry) {
         .iter()
         .copied()
         .filter(|s| promises_action(s))
+        .flat_map(coordinated_actions)
         .collect();
     if promises.len() > 1 {
         for sentence in promises {
@@ -131,6 +131,25 @@ fn push_prose(out: &mut Vec<MeasureItem>, entry: &Entry) {
         }
     } else {
         push_text(out, entry, None);
+    }
+}
+
+/// "…implementing log rotation, and creating an alarm": one sentence, two actions joined
+/// by ", and" before a verb.
+fn coordinated_actions(sentence: &str) -> Vec<&str> {
+    let Some(i) = sentence.find(", and ") else {
+        return vec![sentence];
+    };
+    let second = &sentence[i + ", and ".len()..];
+    let verb = second
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    if verb.ends_with("ing") || ACTION_VERBS.contains(&verb.as_str()) {
+        vec![&sentence[..i], second]
+    } else {
+        vec![sentence]
     }
 }
 
@@ -149,7 +168,13 @@ fn promises_action(sentence: &str) -> bool {
             " plans to ",
             " going to ",
             " we could ",
+            " consider ",
             " should be ",
+            " created ",
+            " implemented ",
+            " introduced ",
+            " added ",
+            " set up ",
         ]
         .iter()
         .any(|cue| s.contains(cue))
@@ -387,5 +412,42 @@ mod tests {
                 ("Automate renewal".into(), Some("todo".into()))
             ]
         );
+    }
+
+    #[test]
+    fn prose_paragraphs_count_each_promised_action() {
+        let found = items(
+            "## Prevention\nThe team created a restart script for the worker. We could also run the migration on a staging copy first.\n",
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+        let found = items(
+            "## Prevention\nWe should consider adding disk alerts, and rotating logs daily.\n",
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+        let found = items("## Prevention\nMonitoring of the pool will be improved.\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+    }
+
+    #[test]
+    fn sub_points_that_are_actions_count_and_explanations_do_not() {
+        let found = items(
+            "## Action items\n- Add a backup plan\n  - Review the architecture for single points of failure\n  - because the last plan was lost\n",
+        );
+        let texts: Vec<_> = found.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "Add a backup plan",
+                "Review the architecture for single points of failure"
+            ]
+        );
+    }
+
+    #[test]
+    fn items_with_several_action_sentences_split() {
+        let found = items(
+            "## Measures\n- Review all slow queries. Implement query timing alerts.\n- Scale the pool. It was too small.\n",
+        );
+        assert_eq!(found.len(), 3, "{found:?}");
     }
 }
