@@ -163,6 +163,19 @@ fn entries_of(block: &Block) -> Vec<Entry> {
             // A heading written inside a list item's lazy continuation ("#Resolution:")
             // ends the item: the lines from there on are plain lines of the document.
             let lines: Vec<&str> = block.text.lines().collect();
+            // "* Corrective measures:\n  Add alerts." — an item whose first line names a
+            // section heads it, and its other lines are that section's content.
+            let first = lines.first().copied().unwrap_or("").trim();
+            if *depth == 0
+                && lines.len() > 1
+                && first.ends_with(':')
+                && first.split_whitespace().count() <= 8
+                && classify_heading(first) != SectionKind::Other
+            {
+                return (0..lines.len())
+                    .map(|i| entry(EntryKind::Line, lines[i], None, block.line + i))
+                    .collect();
+            }
             let split = (1..lines.len()).find(|&i| {
                 let probe = entry(EntryKind::Line, lines[i], None, block.line + i);
                 lines[i].trim_start().starts_with('#') || heading_level(&probe).is_some()
