@@ -215,7 +215,7 @@ fn rc_ansible_run_pushed_bad_template() {
         rc(
             "An Ansible playbook run during the scheduled maintenance pushed an invalid config template to all hosts."
         ),
-        ["bad-change", "compute", "deployment", "misconfiguration"]
+        ["bad-change", "deployment", "misconfiguration"]
     );
 }
 
@@ -531,4 +531,45 @@ fn errors_name_the_category_and_phrase() {
     assert!(e.contains("threshold"), "{e}");
     let e = err("[[root_cause]]\nslug = \"x\"\nphrasez = []\n");
     assert!(e.contains("phrasez"), "{e}");
+}
+
+// ---- root causes: stem traps and vocabulary added while tuning --------------------------
+
+#[test]
+fn rc_short_stems_do_not_match_longer_prefixes() {
+    // "missing" stems to "miss", which must not count as a cut-down "misspel*" (typo).
+    assert_eq!(
+        rc("A failing hard drive left the main configuration file missing."),
+        ["hardware-failure", "storage"]
+    );
+}
+
+#[test]
+fn rc_kubernetes_alone_is_compute() {
+    assert_eq!(
+        rc("The Kubernetes cluster ran out of IP addresses for new pods."),
+        ["compute", "network", "resource-exhaustion"]
+    );
+}
+
+#[test]
+fn rc_scheduled_and_powered_are_not_compute() {
+    assert!(rc("The release was scheduled for a quiet evening.").is_empty());
+    assert!(rc("The response header says the site is powered by PHP.").is_empty());
+}
+
+#[test]
+fn rc_power_surge_is_compute_hardware() {
+    assert_eq!(
+        rc("A surge in power when the mains came back damaged the UPS units."),
+        ["compute", "hardware-failure"]
+    );
+}
+
+#[test]
+fn rc_provided_is_not_a_provider() {
+    assert_eq!(
+        rc("A bug in this code ignored the value provided by the client."),
+        ["application", "software-bug"]
+    );
 }
