@@ -573,3 +573,74 @@ fn rc_provided_is_not_a_provider() {
         ["application", "software-bug"]
     );
 }
+
+#[test]
+fn rc_certificate_on_a_load_balancer_is_not_the_load_balancer() {
+    assert_eq!(
+        rc("An expired TLS certificate on the load balancer made every HTTPS request fail."),
+        ["certificate", "expiry"]
+    );
+}
+
+#[test]
+fn rc_nginx_as_reverse_proxy_is_the_web_server() {
+    assert_eq!(
+        rc("A misconfigured nginx acting as a reverse proxy stripped the request headers."),
+        ["misconfiguration", "web-server"]
+    );
+}
+
+#[test]
+fn rc_escalation_and_cdn_are_not_network() {
+    assert!(rc("We escalated the incident to the network team.").is_empty());
+    assert!(rc("The outage was escalated to the networking engineers.").is_empty());
+    assert_eq!(
+        rc("An attacker used a privilege escalation to the admin role."),
+        ["attack", "security"]
+    );
+    assert_eq!(
+        rc("The content delivery network served stale pages."),
+        ["cache"]
+    );
+}
+
+#[test]
+fn rc_replication_needs_a_database_context() {
+    assert!(rc("The same warning was replicated on every page.").is_empty());
+    assert_eq!(
+        rc("Replication lag on the reporting database grew to an hour."),
+        ["database"]
+    );
+}
+
+#[test]
+fn rc_modified_configuration_is_a_misconfiguration() {
+    assert_eq!(
+        rc("A recent release modified the connection pool configuration."),
+        ["bad-change", "database", "misconfiguration"]
+    );
+}
+
+#[test]
+fn rc_lingering_privileges_are_security() {
+    assert_eq!(
+        rc("A security concern: team privileges persisted after members left the organisation."),
+        ["security"]
+    );
+}
+
+#[test]
+fn multi_word_alternatives_are_separate_phrases() {
+    assert_eq!(
+        rc("A bug in the front end hid the checkout button."),
+        ["application", "software-bug"]
+    );
+    assert_eq!(
+        ms("Run the service across multiple availability zones."),
+        ["redundancy"]
+    );
+    assert_eq!(
+        ms("Check the status of the replication job every hour."),
+        ["monitoring-alerting", "redundancy"]
+    );
+}
