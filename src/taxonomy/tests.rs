@@ -644,3 +644,27 @@ fn multi_word_alternatives_are_separate_phrases() {
         ["monitoring-alerting", "redundancy"]
     );
 }
+
+#[test]
+fn rc_traffic_piled_on_one_server_is_not_a_surge() {
+    assert_eq!(
+        rc("The load balancer sent heavy traffic to a single server while the others idled."),
+        ["load-balancer"]
+    );
+}
+
+#[test]
+fn rc_version_incompatibility_alone_is_not_a_bug() {
+    assert_eq!(
+        rc("After the upgrade, a version incompatibility stopped the agent."),
+        ["bad-change"]
+    );
+}
+
+#[test]
+fn rc_pushed_up_is_not_a_push() {
+    assert_eq!(
+        rc("The backlog pushed disk usage up to 90 percent."),
+        ["resource-exhaustion", "storage"]
+    );
+}
