@@ -25,7 +25,7 @@ pub(crate) struct Pattern {
 
 /// Shortest stem accepted as a cut-down form of a `word*` prefix (it must also miss at most
 /// three of the prefix's letters).
-const MIN_CUT_STEM: usize = 4;
+const MIN_CUT_STEM: usize = 5;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Alt {

@@ -48,6 +48,10 @@ const IGNORED_CLAUSE_MARKERS: &[&str] = &[
     "wrong path",
     "wrong direction",
     "dead end",
+    // Handing the incident over names the responders, not the cause.
+    // ("privilege escalation" stems alike, so the clause must name who it went to.)
+    "escalated|escalate to team|teams|engineer|engineers|engineering|sre|oncall|call|lead|leads|manager|managers|support~5",
+    "escalated|escalate the incident|issue|problem|outage|ticket~1",
     // Fixes, not causes: what was done to resolve the outage names components that did not fail.
     "resolution",
     "resolve|resolved by",

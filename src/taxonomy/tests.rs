@@ -215,7 +215,7 @@ fn rc_ansible_run_pushed_bad_template() {
         rc(
             "An Ansible playbook run during the scheduled maintenance pushed an invalid config template to all hosts."
         ),
-        ["bad-change", "compute", "deployment", "misconfiguration"]
+        ["bad-change", "deployment", "misconfiguration"]
     );
 }
 
@@ -531,4 +531,140 @@ fn errors_name_the_category_and_phrase() {
     assert!(e.contains("threshold"), "{e}");
     let e = err("[[root_cause]]\nslug = \"x\"\nphrasez = []\n");
     assert!(e.contains("phrasez"), "{e}");
+}
+
+// ---- root causes: stem traps and vocabulary added while tuning --------------------------
+
+#[test]
+fn rc_short_stems_do_not_match_longer_prefixes() {
+    // "missing" stems to "miss", which must not count as a cut-down "misspel*" (typo).
+    assert_eq!(
+        rc("A failing hard drive left the main configuration file missing."),
+        ["hardware-failure", "storage"]
+    );
+}
+
+#[test]
+fn rc_kubernetes_alone_is_compute() {
+    assert_eq!(
+        rc("The Kubernetes cluster ran out of IP addresses for new pods."),
+        ["compute", "network", "resource-exhaustion"]
+    );
+}
+
+#[test]
+fn rc_scheduled_and_powered_are_not_compute() {
+    assert!(rc("The release was scheduled for a quiet evening.").is_empty());
+    assert!(rc("The response header says the site is powered by PHP.").is_empty());
+}
+
+#[test]
+fn rc_power_surge_is_compute_hardware() {
+    assert_eq!(
+        rc("A surge in power when the mains came back damaged the UPS units."),
+        ["compute", "hardware-failure"]
+    );
+}
+
+#[test]
+fn rc_provided_is_not_a_provider() {
+    assert_eq!(
+        rc("A bug in this code ignored the value provided by the client."),
+        ["application", "software-bug"]
+    );
+}
+
+#[test]
+fn rc_certificate_on_a_load_balancer_is_not_the_load_balancer() {
+    assert_eq!(
+        rc("An expired TLS certificate on the load balancer made every HTTPS request fail."),
+        ["certificate", "expiry"]
+    );
+}
+
+#[test]
+fn rc_nginx_as_reverse_proxy_is_the_web_server() {
+    assert_eq!(
+        rc("A misconfigured nginx acting as a reverse proxy stripped the request headers."),
+        ["misconfiguration", "web-server"]
+    );
+}
+
+#[test]
+fn rc_escalation_and_cdn_are_not_network() {
+    assert!(rc("We escalated the incident to the network team.").is_empty());
+    assert!(rc("The outage was escalated to the networking engineers.").is_empty());
+    assert_eq!(
+        rc("An attacker used a privilege escalation to the admin role."),
+        ["attack", "security"]
+    );
+    assert_eq!(
+        rc("The content delivery network served stale pages."),
+        ["cache"]
+    );
+}
+
+#[test]
+fn rc_replication_needs_a_database_context() {
+    assert!(rc("The same warning was replicated on every page.").is_empty());
+    assert_eq!(
+        rc("Replication lag on the reporting database grew to an hour."),
+        ["database"]
+    );
+}
+
+#[test]
+fn rc_modified_configuration_is_a_misconfiguration() {
+    assert_eq!(
+        rc("A recent release modified the connection pool configuration."),
+        ["bad-change", "database", "misconfiguration"]
+    );
+}
+
+#[test]
+fn rc_lingering_privileges_are_security() {
+    assert_eq!(
+        rc("A security concern: team privileges persisted after members left the organisation."),
+        ["security"]
+    );
+}
+
+#[test]
+fn multi_word_alternatives_are_separate_phrases() {
+    assert_eq!(
+        rc("A bug in the front end hid the checkout button."),
+        ["application", "software-bug"]
+    );
+    assert_eq!(
+        ms("Run the service across multiple availability zones."),
+        ["redundancy"]
+    );
+    assert_eq!(
+        ms("Check the status of the replication job every hour."),
+        ["monitoring-alerting", "redundancy"]
+    );
+}
+
+#[test]
+fn rc_traffic_piled_on_one_server_is_not_a_surge() {
+    assert_eq!(
+        rc("The load balancer sent heavy traffic to a single server while the others idled."),
+        ["load-balancer"]
+    );
+}
+
+#[test]
+fn rc_version_incompatibility_alone_is_not_a_bug() {
+    assert_eq!(
+        rc("After the upgrade, a version incompatibility stopped the agent."),
+        ["bad-change"]
+    );
+}
+
+#[test]
+fn rc_pushed_up_is_not_a_push() {
+    assert_eq!(
+        rc("The backlog pushed disk usage up to 90 percent."),
+        ["resource-exhaustion", "storage"]
+    );
 }
