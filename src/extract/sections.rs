@@ -298,6 +298,8 @@ pub fn classify_heading(heading: &str) -> SectionKind {
         SectionKind::Timeline
     } else if has(&[
         "root cause",
+        "contributing factor",
+        "why it happened",
         "root-cause",
         "rootcause",
         "cause of",
