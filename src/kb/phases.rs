@@ -97,8 +97,7 @@ const CUES: &[(Phase, &[&str])] = &[
             "alert*",
             "alarm*",
             "notic*",
-            "pager*",
-            "paged",
+            "pager|pagerduty",
             "page|pages on call~1",
             "user|customer|merchant|support|client report*~2",
             "user|customer|merchant|client complain*~2",
@@ -124,7 +123,6 @@ const CUES: &[(Phase, &[&str])] = &[
         Phase::Escalated,
         &[
             "escalat*",
-            "paged|paging",
             "page|pages on call~1",
             "notified",
             "call|called in",
@@ -179,7 +177,6 @@ const CUES: &[(Phase, &[&str])] = &[
     (
         Phase::Resolved,
         &[
-            "resolv*",
             "fully operational|restored|recovered",
             "back to normal",
             "return* to normal",
@@ -192,6 +189,17 @@ const CUES: &[(Phase, &[&str])] = &[
             "all clear",
             "fix|fixed the problem|issue|outage~2",
         ],
+    ),
+];
+
+/// Cue words matched as written, because the stemmer gives them the stem of a noun that
+/// says nothing about the phase ("paged" and "status page", "resolved" and "DNS resolver").
+const AS_WRITTEN: &[(Phase, &[&str])] = &[
+    (Phase::Detected, &["paged"]),
+    (Phase::Escalated, &["paged", "paging"]),
+    (
+        Phase::Resolved,
+        &["resolved", "resolve", "resolves", "resolving"],
     ),
 ];
 
@@ -257,8 +265,9 @@ fn compiled() -> &'static Compiled {
 /// Classifies one timeline entry's text.
 pub fn classify(text: &str) -> EntryPhases {
     let c = compiled();
-    // "resolver" and "resolved" share a stem; a DNS resolver says nothing about the phase.
-    let tokens = analyse(&text.to_lowercase().replace("resolver", "nameserver"));
+    let tokens = analyse(text);
+    let lower = text.to_lowercase();
+    let words = affirmed_words(&lower);
     let rules_out = c.rules_out.any_in(&tokens);
     let affirmed = without_negated(&tokens);
     let mut mentions: Vec<Phase> = c
@@ -275,6 +284,12 @@ pub fn classify(text: &str) -> EntryPhases {
             phrases.any_in(tokens)
         })
         .map(|(phase, _)| *phase)
+        .chain(
+            AS_WRITTEN
+                .iter()
+                .filter(|(_, cues)| words.iter().any(|w| cues.contains(w)))
+                .map(|(phase, _)| *phase),
+        )
         .collect();
     let doubtful = rules_out || mentions.contains(&Phase::Misleading);
     let findings = without_intentions(affirmed);
@@ -282,6 +297,7 @@ pub fn classify(text: &str) -> EntryPhases {
         mentions.push(Phase::Identified);
     }
     mentions.sort_unstable();
+    mentions.dedup();
     EntryPhases {
         phase: mentions.iter().max().copied(),
         mentions,
@@ -309,6 +325,18 @@ fn without_negated(tokens: &[String]) -> Vec<String> {
                 t.clone()
             }
         })
+        .collect()
+}
+
+/// The lower-cased words of a text that are not right after a negation ("not paging").
+fn affirmed_words(lower: &str) -> Vec<&str> {
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    (0..words.len())
+        .filter(|&i| i == 0 || !NEGATIONS.contains(&words[i - 1]))
+        .map(|i| words[i])
         .collect()
 }
 
