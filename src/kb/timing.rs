@@ -178,43 +178,35 @@ fn effective_phases(entries: &[EntryPhases], timed: &[usize]) -> Vec<Option<Phas
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::discover::SourceFile;
 
-    fn entry(time: &str, text: &str) -> TimelineEntry {
-        TimelineEntry {
-            time: (!time.is_empty()).then(|| time.to_owned()),
-            text: text.to_owned(),
-            line: 1,
-        }
+    /// The timeline extraction finds in a `## Timeline` section of our own writing.
+    fn timeline(lines: &str) -> Vec<TimelineEntry> {
+        let source = SourceFile {
+            rel_path: "night.md".into(),
+            text: format!("# Export outage\n\n## Timeline\n{lines}"),
+        };
+        let (document, _) = crate::parse::parse(&source);
+        crate::extract::extract(&document).0.timeline
     }
 
-    /// A night incident written by us: the clock passes midnight, an out-of-order entry is
-    /// left off, and a hypothesis is ruled out.
-    fn night() -> Vec<TimelineEntry> {
-        vec![
-            entry(
-                "22:40",
-                "Nightly export job starts on the reporting cluster.",
-            ),
-            entry("22:55", "Alert: export queue depth above 10,000."),
-            entry(
-                "23:05",
-                "On-call assumes a slow storage volume and resizes it.",
-            ),
-            entry("22:50", "(added later) Export traffic had doubled by now."),
-            entry("23:35", "Storage ruled out; paged the data team."),
-            entry(
-                "00:10",
-                "Root cause identified: a retry loop in the exporter.",
-            ),
-            entry("00:25", "Exporter rolled back to the previous release."),
-            entry("", "Queue drained."),
-            entry("01:05", "Queue depth back to normal. Incident closed."),
-        ]
-    }
+    /// A night incident: the clock passes midnight, an out-of-order entry is left off, and
+    /// a hypothesis is ruled out.
+    const NIGHT: &str = "\
+- 22:40: Nightly export job starts on the reporting cluster.
+- 22:55: Alert: export queue depth above 10,000.
+- 23:05: On-call assumes a slow storage volume and resizes it.
+- 22:50: (added later) Export traffic had doubled by now.
+- 23:35: Storage ruled out; paged the data team.
+- 00:10: Root cause identified: a retry loop in the exporter.
+- 00:25: Exporter rolled back to the previous release.
+- 01:05: Queue depth back to normal. Incident closed.
+- 09:30: Follow-up review scheduled.
+";
 
     #[test]
     fn time_to_x_on_a_night_incident() {
-        let t = timing(&night());
+        let t = timing(&timeline(NIGHT));
         assert_eq!(
             t.offsets,
             [
@@ -225,14 +217,14 @@ mod tests {
                 Some(55),
                 Some(90),
                 Some(105),
-                None,
-                Some(145)
+                Some(145),
+                Some(650)
             ]
         );
         assert_eq!(t.time_to_detect, Some(15));
         assert_eq!(t.time_to_identify, Some(90));
         assert_eq!(t.time_to_resolve, Some(145));
-        assert_eq!(t.span(), 145);
+        assert_eq!(t.span(), 145, "time after the resolution is not counted");
         let phases: Vec<_> = t.segments.iter().map(|s| (s.phase, s.minutes)).collect();
         assert_eq!(
             phases,
@@ -250,12 +242,11 @@ mod tests {
 
     #[test]
     fn dated_entries_and_untimed_timelines() {
-        let dated = timing(&[
-            entry("March 9th, 2024, 11:50 PM (WAT)", "Alert fired."),
-            entry("March 10th, 2024, 12:20 AM (WAT)", "Service restored."),
-        ]);
+        let dated = timing(&timeline(
+            "- March 9th, 2024, 11:50 PM (WAT): Alert fired.\n- March 10th, 2024, 12:20 AM (WAT): Service restored.\n",
+        ));
         assert_eq!(dated.time_to_resolve, Some(30));
-        let untimed = timing(&[entry("", "Alert fired."), entry("", "Service restored.")]);
+        let untimed = timing(&timeline("- Alert fired.\n- Service restored.\n"));
         assert_eq!(untimed.time_to_detect, None);
         assert!(untimed.segments.is_empty());
         assert_eq!(untimed.entries[1].phase, Some(Phase::Resolved));
