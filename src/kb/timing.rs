@@ -64,7 +64,12 @@ impl Timing {
 /// (WAT)"); the first timed entry is minute 0, because the timeline's own clock is the only
 /// one its entries share (a summary may state another zone).
 pub fn timing(timeline: &[TimelineEntry]) -> Timing {
-    let entries: Vec<EntryPhases> = timeline.iter().map(|e| phases::classify(&e.text)).collect();
+    // The time as written is classified too: where extraction could not split a line, the
+    // words sit there ("13:16 5xx alert on api").
+    let entries: Vec<EntryPhases> = timeline
+        .iter()
+        .map(|e| phases::classify(&format!("{} {}", e.time.as_deref().unwrap_or(""), e.text)))
+        .collect();
     let offsets = clock(timeline);
     let timed: Vec<usize> = (0..timeline.len())
         .filter(|&i| offsets[i].is_some())
