@@ -1,8 +1,10 @@
 //! The `pmkb export` records: the public JSON contract of `../shared/EXPORT.md`, one
-//! object per postmortem, sorted by slug. Field names and shapes never change.
+//! object per postmortem, sorted by slug. Field names and shapes never change; the
+//! derived fields (related incidents, timeline phases, time-to-x) come after them.
 
 use serde::Serialize;
 
+use crate::kb::phases::Phase;
 use crate::kb::{KnowledgeBase, Postmortem};
 
 /// One postmortem's structured metadata.
@@ -21,6 +23,16 @@ pub struct Record<'a> {
     measures: Vec<Measure<'a>>,
     measure_categories: &'a [String],
     timeline: Vec<Event<'a>>,
+    /// Slugs of the most similar postmortems, best first.
+    related: Vec<&'a str>,
+    /// Per timeline entry, the phase its wording names (`detected`, `investigating`,
+    /// `misleading`, `escalated`, `identified`, `mitigated`, `resolved`) or null.
+    phases: Vec<Option<Phase>>,
+    time_to_detect_minutes: Option<i64>,
+    time_to_identify_minutes: Option<i64>,
+    time_to_resolve_minutes: Option<i64>,
+    /// Minutes of the timeline spent on misleading paths; null without a timed timeline.
+    misleading_minutes: Option<i64>,
 }
 
 /// One measure with its categories.
@@ -39,13 +51,14 @@ pub struct Event<'a> {
 
 /// The records of every postmortem, sorted by slug.
 pub fn records(kb: &KnowledgeBase) -> Vec<Record<'_>> {
-    let mut records: Vec<Record<'_>> = kb.postmortems.iter().map(record).collect();
+    let mut records: Vec<Record<'_>> = kb.postmortems.iter().map(|p| record(kb, p)).collect();
     records.sort_by(|a, b| a.slug.cmp(b.slug));
     records
 }
 
-fn record(pm: &Postmortem) -> Record<'_> {
+fn record<'a>(kb: &'a KnowledgeBase, pm: &'a Postmortem) -> Record<'a> {
     let facts = &pm.facts;
+    let timing = &pm.timing;
     Record {
         slug: &pm.slug,
         source: &pm.source,
@@ -75,6 +88,16 @@ fn record(pm: &Postmortem) -> Record<'_> {
                 text: &e.text,
             })
             .collect(),
+        related: pm
+            .related
+            .iter()
+            .map(|r| kb.postmortems[r.index].slug.as_str())
+            .collect(),
+        phases: timing.entries.iter().map(|e| e.phase).collect(),
+        time_to_detect_minutes: timing.time_to_detect,
+        time_to_identify_minutes: timing.time_to_identify,
+        time_to_resolve_minutes: timing.time_to_resolve,
+        misleading_minutes: (timing.span() > 0).then(|| timing.minutes_in(Phase::Misleading)),
     }
 }
 

@@ -1,9 +1,19 @@
-//! The knowledge base: every postmortem with its labels, ordered newest first, and the
-//! root-cause and measure groupings that cross-link them. Plain data: no templates, no disk.
+//! The knowledge base: every postmortem with its labels, ordered newest first, the
+//! root-cause and measure groupings that cross-link them, and what they teach together
+//! (related incidents, timeline phases, statistics, action items). Plain data: no
+//! templates, no disk.
 
+pub mod actions;
+pub mod lessons;
+pub mod phases;
+pub mod related;
 mod slug;
+pub mod stats;
+pub mod timing;
 
 pub use slug::{slug_from_path, slugify};
+
+use rayon::prelude::*;
 
 use crate::classify::Labels;
 use crate::diagnostics::Diagnostic;
@@ -24,6 +34,10 @@ pub struct Postmortem {
     pub facts: Extracted,
     /// Taxonomy labels.
     pub labels: Labels,
+    /// Its timeline's phases and time-to-x.
+    pub timing: timing::Timing,
+    /// The most similar other postmortems, best first.
+    pub related: Vec<related::Related>,
 }
 
 impl Postmortem {
@@ -87,17 +101,23 @@ impl KnowledgeBase {
             .collect();
         diagnostics.extend(slug::make_unique(&mut slugs));
         let mut postmortems: Vec<Postmortem> = entries
-            .into_iter()
+            .into_par_iter()
             .zip(slugs)
             .map(|(e, (slug, source))| Postmortem {
                 slug,
                 source,
                 document: e.document,
+                timing: timing::timing(&e.facts.timeline),
                 facts: e.facts,
                 labels: e.labels,
+                related: Vec::new(),
             })
             .collect();
         postmortems.sort_by_key(Postmortem::order_key);
+        let related = related::related(&postmortems);
+        for (pm, related) in postmortems.iter_mut().zip(related) {
+            pm.related = related;
+        }
         let group =
             |slugs: Vec<&str>, labels_of: &dyn Fn(&Postmortem) -> &[String]| -> Vec<CategoryUse> {
                 slugs

@@ -1,24 +1,27 @@
 //! Rendering: the knowledge base into HTML pages (in parallel) and the theme's static
 //! files, as values for `output` to write.
 
+pub mod charts;
+mod feeds;
+mod insights;
 mod markdown;
+mod postmortem;
 mod theme;
 pub mod views;
 
 pub use markdown::sanitise;
 pub use theme::{Theme, ThemeError};
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::discover::Asset;
-use crate::extract::TimelineEntry;
-use crate::kb::{CategoryUse, KnowledgeBase, Postmortem};
+use crate::kb::{CategoryUse, KnowledgeBase};
 use crate::output::OutputFile;
 use crate::taxonomy::Category;
-use views::{Chip, SiteView, Summary};
+use views::{SiteView, Summary};
 
 /// Why a page could not be rendered.
 #[derive(Debug, thiserror::Error)]
@@ -75,7 +78,16 @@ pub fn render(kb: &KnowledgeBase, input: &RenderInput<'_>) -> Result<Vec<OutputF
         files.extend(category_pages);
     }
     files.push(renderer.home()?);
+    files.push(renderer.stats_page()?);
+    files.push(renderer.action_items_page()?);
     files.push(renderer.not_found()?);
+    files.extend(feeds_of(kb, &input.site));
+    let pages: Vec<&str> = files
+        .iter()
+        .filter_map(|f| f.path.strip_suffix("index.html"))
+        .collect();
+    let sitemap = feeds::sitemap(&input.site, &pages);
+    files.push(sitemap);
     files.extend(input.theme.statics.iter().cloned());
     files.extend(input.assets.iter().map(|a| OutputFile {
         path: format!("files/{}", a.rel_path),
@@ -83,6 +95,38 @@ pub fn render(kb: &KnowledgeBase, input: &RenderInput<'_>) -> Result<Vec<OutputF
     }));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// The site's Atom feed and one per root cause that has incidents.
+fn feeds_of(kb: &KnowledgeBase, site: &SiteView) -> Vec<OutputFile> {
+    let all: Vec<usize> = (0..kb.postmortems.len()).collect();
+    let mut out = vec![feeds::atom(
+        kb,
+        site,
+        &feeds::Feed {
+            path: "feed.xml".to_owned(),
+            page: String::new(),
+            title: site.title.clone(),
+            members: &all,
+        },
+    )];
+    for (used, category) in kb.root_causes.iter().zip(&kb.taxonomy.root_causes) {
+        if used.postmortems.is_empty() {
+            continue;
+        }
+        let page = format!("root-causes/{}/", category.slug);
+        out.push(feeds::atom(
+            kb,
+            site,
+            &feeds::Feed {
+                path: format!("{page}feed.xml"),
+                title: format!("{} · {}", category.name, site.title),
+                page,
+                members: &used.postmortems,
+            },
+        ));
+    }
+    out
 }
 
 /// Which taxonomy a listing is about.
@@ -213,36 +257,6 @@ impl Renderer<'_> {
         self.page("index.html", "", "./", Home { postmortems, stats })
     }
 
-    fn postmortem(&self, index: usize) -> Result<OutputFile, RenderError> {
-        let kb = self.kb;
-        let pm = &kb.postmortems[index];
-        let root = "../../";
-        let links = markdown::LinkContext {
-            rel_path: &pm.source,
-            root,
-            assets: &self.asset_paths,
-            pages: &self.pages,
-        };
-        let body_html = markdown::to_html(&pm.document.body, &links, self.input.trust_html);
-        let neighbour = |i: Option<usize>| {
-            i.and_then(|i| kb.postmortems.get(i)).map(|p| Neighbour {
-                slug: &p.slug,
-                title: &p.facts.title,
-            })
-        };
-        let view = PostmortemPage {
-            pm: postmortem_view(kb, pm, body_html),
-            prev: neighbour(index.checked_add(1)),
-            next: neighbour(index.checked_sub(1)),
-        };
-        self.page(
-            "postmortem.html",
-            &format!("postmortems/{}/", pm.slug),
-            root,
-            view,
-        )
-    }
-
     fn taxonomy_index(&self, kind: &Kind<'_>) -> Result<OutputFile, RenderError> {
         #[derive(Serialize)]
         struct Group<'a> {
@@ -296,48 +310,29 @@ impl Renderer<'_> {
         used: &CategoryUse,
     ) -> Result<OutputFile, RenderError> {
         #[derive(Serialize)]
-        struct Item<'a> {
-            postmortem_slug: &'a str,
-            postmortem_title: &'a str,
-            text: &'a str,
-        }
-        #[derive(Serialize)]
         struct CategoryPage<'a> {
             kind: KindView,
             category: views::CategoryView<'a>,
             postmortems: Vec<Summary<'a>>,
-            items: Vec<Item<'a>>,
+            lessons: Option<insights::LessonsView<'a>>,
+            promised_by: Vec<insights::PromisedBy<'a>>,
         }
         let kb = self.kb;
-        let members: Vec<&Postmortem> = used
-            .postmortems
-            .iter()
-            .map(|&i| &kb.postmortems[i])
-            .collect();
-        let items = if kind.key == "measures" {
-            members
-                .iter()
-                .flat_map(|p| {
-                    p.facts
-                        .measures
-                        .iter()
-                        .zip(&p.labels.item_measures)
-                        .filter(|(_, cats)| cats.contains(&category.slug))
-                        .map(|(m, _)| Item {
-                            postmortem_slug: &p.slug,
-                            postmortem_title: &p.facts.title,
-                            text: &m.text,
-                        })
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let measures = kind.key == "measures";
         let view = CategoryPage {
             kind: kind.view(),
             category: views::category(category, used),
-            postmortems: members.iter().map(|p| views::summary(kb, p)).collect(),
-            items,
+            postmortems: used
+                .postmortems
+                .iter()
+                .map(|&i| views::summary(kb, &kb.postmortems[i]))
+                .collect(),
+            lessons: (!measures).then(|| insights::lessons(kb, &category.slug, used)),
+            promised_by: if measures {
+                insights::promised_by(kb, &category.slug, used)
+            } else {
+                Vec::new()
+            },
         };
         self.page(
             "category.html",
@@ -366,95 +361,6 @@ pub fn base_path(base_url: &str) -> String {
         path.to_owned()
     } else {
         format!("{path}/")
-    }
-}
-
-#[derive(Serialize)]
-struct Neighbour<'a> {
-    slug: &'a str,
-    title: &'a str,
-}
-
-#[derive(Serialize)]
-struct PostmortemPage<'a> {
-    pm: PostmortemView<'a>,
-    prev: Option<Neighbour<'a>>,
-    next: Option<Neighbour<'a>>,
-}
-
-#[derive(Serialize)]
-struct ActionItem<'a> {
-    text: &'a str,
-    status: Option<&'a str>,
-    categories: Vec<Chip<'a>>,
-}
-
-#[derive(Serialize)]
-struct PostmortemView<'a> {
-    slug: &'a str,
-    title: &'a str,
-    source: &'a str,
-    started_at: Option<String>,
-    ended_at: Option<String>,
-    timezone: Option<&'a str>,
-    duration: Option<String>,
-    users_affected_pct: Option<f64>,
-    severity: Option<&'a str>,
-    services: &'a [String],
-    tags: &'a [String],
-    root_cause: Option<&'a str>,
-    root_causes: Vec<Chip<'a>>,
-    measures: Vec<Chip<'a>>,
-    inferred: BTreeMap<&'static str, bool>,
-    body_html: String,
-    timeline: &'a [TimelineEntry],
-    action_items: Vec<ActionItem<'a>>,
-}
-
-fn postmortem_view<'a>(
-    kb: &'a KnowledgeBase,
-    pm: &'a Postmortem,
-    body_html: String,
-) -> PostmortemView<'a> {
-    let facts = &pm.facts;
-    let fm = &pm.document.front_matter;
-    let mut inferred: BTreeMap<&'static str, bool> =
-        facts.inferred.iter().map(|&f| (f, true)).collect();
-    if !pm.labels.root_causes_declared {
-        inferred.insert("root_causes", true);
-    }
-    if !pm.labels.measures_declared {
-        inferred.insert("measures", true);
-    }
-    let action_items = facts
-        .measures
-        .iter()
-        .zip(&pm.labels.item_measures)
-        .map(|(m, cats)| ActionItem {
-            text: &m.text,
-            status: m.status.as_deref(),
-            categories: views::measure_chips(kb, cats),
-        })
-        .collect();
-    PostmortemView {
-        slug: &pm.slug,
-        title: &facts.title,
-        source: &pm.source,
-        started_at: facts.started_at.and_then(|m| m.to_export()),
-        ended_at: facts.ended_at.and_then(|m| m.to_export()),
-        timezone: facts.timezone.as_deref(),
-        duration: facts.duration_minutes.map(views::human_duration),
-        users_affected_pct: facts.users_affected_pct,
-        severity: fm.severity.as_deref(),
-        services: &fm.services,
-        tags: &fm.tags,
-        root_cause: facts.root_cause.as_deref(),
-        root_causes: views::root_cause_chips(kb, &pm.labels.root_causes),
-        measures: views::measure_chips(kb, &pm.labels.measures),
-        inferred,
-        body_html,
-        timeline: &facts.timeline,
-        action_items,
     }
 }
 

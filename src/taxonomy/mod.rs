@@ -6,6 +6,7 @@
 
 mod analyze;
 mod classify;
+mod phrases;
 #[cfg(test)]
 mod tests;
 
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 pub use analyze::english_analyzer;
 use analyze::{clauses, stems};
 use classify::{Pattern, Rules};
+pub use phrases::{Phrases, analyse};
 
 /// The vocabulary shipped with pmkb, kept as data so sites can read and override it.
 const DEFAULT_TOML: &str = include_str!("default.toml");

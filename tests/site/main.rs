@@ -4,4 +4,5 @@
 mod build;
 mod cli;
 mod extraction;
+mod insights;
 mod support;
