@@ -221,9 +221,22 @@ fn is_time_text(text: &str) -> bool {
         || (starts_with_calendar_word(t)
             && t.split_whitespace().count() <= 8
             && datetime::find_span(t).is_some());
-    starts_well
-        && (datetime::find_time(t).is_some()
-            || datetime::parse_moment(t).is_some_and(|m| m.date.is_some()))
+    let has_time = datetime::find_time(t).is_some()
+        || datetime::parse_moment(t).is_some_and(|m| m.date.is_some());
+    // Beyond the time itself only a zone, a date or punctuation may follow: "13:16 5xx
+    // alert on api" is an event, not a time.
+    let only_time = match EMBEDDED_TIME.find(t) {
+        Some(m) if m.start() == 0 => {
+            let rest = t[m.end()..].trim_matches(|c: char| !c.is_alphanumeric());
+            rest.is_empty()
+                || datetime::find_zone(rest).is_some_and(|_| rest.split_whitespace().count() <= 3)
+                || (rest.split_whitespace().count() <= 4
+                    && datetime::find_span(rest).is_some_and(|s| s.start.date.is_some()))
+                || !rest.chars().any(char::is_alphabetic)
+        }
+        _ => true,
+    };
+    starts_well && has_time && only_time
 }
 
 /// Whether a text opens with a month or weekday name ("August 26 ~ 5:00 PM", "Tue 10:00").
