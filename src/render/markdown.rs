@@ -70,8 +70,26 @@ pub fn to_html(body: &str, links: &LinkContext<'_>, trust_html: bool) -> String 
         other => Some(other),
     });
     let mut out = String::with_capacity(body.len() * 3 / 2);
-    html::push_html(&mut out, events);
+    html::push_html(&mut out, keep_line_breaks(events));
     if trust_html { out } else { sanitise(&out) }
+}
+
+/// Free-form postmortems put one fact or timeline entry per line without blank lines
+/// between them, so a line break is kept — unless the next line starts in lower case,
+/// the sign of prose hard-wrapped at a fixed width.
+fn keep_line_breaks<'a>(
+    events: impl Iterator<Item = Event<'a>>,
+) -> impl Iterator<Item = Event<'a>> {
+    let mut events = events.peekable();
+    std::iter::from_fn(move || {
+        let event = events.next()?;
+        if event != Event::SoftBreak {
+            return Some(event);
+        }
+        let wrapped =
+            matches!(events.peek(), Some(Event::Text(t)) if t.starts_with(char::is_lowercase));
+        Some(if wrapped { event } else { Event::HardBreak })
+    })
 }
 
 /// Removes scripts, event handlers, `javascript:` URLs and other active content.
@@ -167,6 +185,18 @@ mod tests {
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
         assert!(!html.contains("onerror"), "{html}");
+    }
+
+    #[test]
+    fn entry_lines_keep_their_breaks_and_wrapped_prose_flows() {
+        let html = render(
+            "10:00 alert fired\n10:05 paged\nthe on-call\nengineer",
+            false,
+        );
+        assert!(
+            html.contains("10:00 alert fired<br />\n10:05 paged\nthe on-call"),
+            "{html}"
+        );
     }
 
     #[test]
