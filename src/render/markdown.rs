@@ -194,7 +194,7 @@ mod tests {
             false,
         );
         assert!(
-            html.contains("10:00 alert fired<br />\n10:05 paged\nthe on-call"),
+            html.contains("10:00 alert fired<br>\n10:05 paged\nthe on-call"),
             "{html}"
         );
     }
