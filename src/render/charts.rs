@@ -55,7 +55,9 @@ pub fn columns(id: &str, title: &str, bars: &[Bar]) -> String {
         r#"<line class="axis" x1="{left}" y1="{base}" x2="{:.1}" y2="{base}"/>"#,
         WIDTH - left
     );
-    let every = (bars.len() / 12).max(1);
+    // Label every n-th bar so labels (about 7 px a character) never overlap.
+    let widest = bars.iter().map(|b| b.label.chars().count()).max().unwrap_or(0) as f64;
+    let every = ((widest * 7.0 + 8.0) / slot).ceil().max(1.0) as usize;
     for (i, bar) in bars.iter().enumerate() {
         let h = plot * bar.value / max;
         let x = left + slot * i as f64;
