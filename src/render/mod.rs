@@ -75,6 +75,7 @@ pub fn render(kb: &KnowledgeBase, input: &RenderInput<'_>) -> Result<Vec<OutputF
         files.extend(category_pages);
     }
     files.push(renderer.home()?);
+    files.push(renderer.search()?);
     files.push(renderer.not_found()?);
     files.extend(input.theme.statics.iter().cloned());
     files.extend(input.assets.iter().map(|a| OutputFile {
@@ -345,6 +346,32 @@ impl Renderer<'_> {
             "../../",
             view,
         )
+    }
+
+    /// The search page: the form with its filters; `static/search.js` fills the results
+    /// from the static index under `search/`.
+    fn search(&self) -> Result<OutputFile, RenderError> {
+        #[derive(Serialize)]
+        struct SearchPage<'a> {
+            root_causes: Vec<Chip<'a>>,
+            measures: Vec<Chip<'a>>,
+            years: Vec<i32>,
+        }
+        let kb = self.kb;
+        let used = |uses: &[CategoryUse]| -> Vec<String> {
+            uses.iter()
+                .filter(|u| !u.postmortems.is_empty())
+                .map(|u| u.slug.clone())
+                .collect()
+        };
+        let mut years: Vec<i32> = kb.postmortems.iter().filter_map(Postmortem::year).collect();
+        years.dedup();
+        let view = SearchPage {
+            root_causes: views::root_cause_chips(kb, &used(&kb.root_causes)),
+            measures: views::measure_chips(kb, &used(&kb.measures)),
+            years,
+        };
+        self.page("search.html", "search/", "../", view)
     }
 
     fn not_found(&self) -> Result<OutputFile, RenderError> {

@@ -39,7 +39,9 @@ pub fn build(root: &Path, content: Option<&Path>, base_url: Option<&str>) -> Sit
         output_dir: Some(out.clone()),
         base_url: base_url.map(str::to_owned),
     };
-    let settings = Settings::load(overrides, root).unwrap();
+    let mut settings = Settings::load(overrides, root).unwrap();
+    // The index cache goes with the output, never into the fixture folder.
+    settings.index_dir = dir.path().join("index");
     let report = pmkb::build(&settings).unwrap();
     Site {
         _dir: dir,
