@@ -1,15 +1,9 @@
 //! The `pmkb` binary: export JSON shape, check diagnostics and exit codes.
 
-use std::process::Command;
-
-use crate::support::fixture;
+use crate::support::{fixture, pmkb_in};
 
 fn pmkb(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_pmkb"))
-        .args(args)
-        .current_dir(fixture("basic"))
-        .output()
-        .unwrap()
+    pmkb_in(&fixture("basic"), args)
 }
 
 #[test]

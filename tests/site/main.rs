@@ -1,6 +1,9 @@
 //! Integration tests: fixture sites built into temporary folders and checked like a
 //! reader would, with a real HTML parser.
 
+mod browser;
 mod build;
 mod cli;
+mod headless;
+mod search;
 mod support;
