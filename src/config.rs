@@ -105,8 +105,6 @@ pub struct Settings {
     pub theme_dir: PathBuf,
     /// The taxonomy override file, resolved.
     pub taxonomy_file: Option<PathBuf>,
-    /// The settings file that was read, if any (part of the search index's fingerprint).
-    pub config_file: Option<PathBuf>,
     /// The search index cache folder, resolved.
     pub index_dir: PathBuf,
 }
@@ -131,9 +129,9 @@ impl Settings {
             .clone()
             .map(|p| cwd.join(p))
             .or_else(|| Some(cwd.join(CONFIG_FILE)).filter(|p| p.is_file()));
-        let (root, config) = match &config_path {
+        let (root, config) = match config_path {
             Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
                     path: path.clone(),
                     source,
                 })?;
@@ -141,13 +139,11 @@ impl Settings {
                     .parent()
                     .map(Path::to_path_buf)
                     .unwrap_or_else(|| cwd.to_path_buf());
-                (root, Config::parse(&text, path)?)
+                (root, Config::parse(&text, &path)?)
             }
             None => (cwd.to_path_buf(), Config::default()),
         };
-        let mut settings = Self::resolve(root, config, overrides, cwd);
-        settings.config_file = config_path;
-        Ok(settings)
+        Ok(Self::resolve(root, config, overrides, cwd))
     }
 
     /// Applies overrides to an already parsed config rooted at `root`.
@@ -169,7 +165,6 @@ impl Settings {
         Self {
             theme_dir: root.join(&config.theme_dir),
             taxonomy_file: config.taxonomy.as_ref().map(|p| root.join(p)),
-            config_file: None,
             index_dir: root.join(&config.index_dir),
             root,
             config,

@@ -165,20 +165,20 @@ pub fn render_site(settings: &Settings, loaded: &Loaded) -> Result<Vec<output::O
     Ok(render::render(&loaded.kb, &input)?)
 }
 
-/// What the search index is built from: the stamps of the content, settings and taxonomy
-/// files (metadata only, so checking is fast) and the settings themselves.
+/// What the search index is built from: the stamps of the content and taxonomy files
+/// (metadata only, so checking is fast) and the settings that change what is loaded.
 fn index_fingerprint(settings: &Settings) -> String {
     let mut parts = vec![
         settings.content_dir.display().to_string(),
-        format!("{:?}", settings.config),
+        settings.config.max_file_bytes.to_string(),
     ];
-    let files = [&settings.config_file, &settings.taxonomy_file];
-    let stamps = discover::stamps(&settings.content_dir).into_iter().chain(
-        files
-            .into_iter()
-            .flatten()
-            .filter_map(|p| discover::stamp(p)),
-    );
+    let taxonomy = settings
+        .taxonomy_file
+        .iter()
+        .filter_map(|p| discover::stamp(p));
+    let stamps = discover::stamps(&settings.content_dir)
+        .into_iter()
+        .chain(taxonomy);
     parts.extend(stamps.map(|s| format!("{}\t{}\t{}", s.path, s.len, s.modified_ns)));
     search::fingerprint(parts.iter().map(String::as_str))
 }
