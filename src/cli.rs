@@ -160,7 +160,9 @@ fn check(settings: Settings, strict: bool) -> Result<ExitCode> {
 fn search(args: SearchArgs) -> Result<ExitCode> {
     let settings = args.site.settings(None, None)?;
     let (index, rebuilt) = pmkb::search_index(&settings)?;
-    if rebuilt {
+    if let Some(diagnostics) = rebuilt {
+        let errors: Vec<Diagnostic> = diagnostics.into_iter().filter(|d| d.is_error()).collect();
+        print_diagnostics(&errors);
         eprintln!(
             "indexed the postmortems into {}",
             settings.index_dir.display()

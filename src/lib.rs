@@ -185,15 +185,15 @@ fn index_fingerprint(settings: &Settings) -> String {
 
 /// The search index of the site, opened from its cache folder, or rebuilt from the
 /// content when the content or settings changed since it was built (or it is missing).
-/// Returns whether it was rebuilt.
-pub fn search_index(settings: &Settings) -> Result<(SearchIndex, bool), Error> {
+/// When it was rebuilt, the findings about the input come with it.
+pub fn search_index(settings: &Settings) -> Result<(SearchIndex, Option<Vec<Diagnostic>>), Error> {
     let fingerprint = index_fingerprint(settings);
     if let Some(index) = SearchIndex::open_fresh(&settings.index_dir, &fingerprint) {
-        return Ok((index, false));
+        return Ok((index, None));
     }
     let loaded = load(settings)?;
     let index = SearchIndex::rebuild(&settings.index_dir, &fingerprint, &loaded.kb)?;
-    Ok((index, true))
+    Ok((index, Some(loaded.diagnostics)))
 }
 
 /// The search index files of the site: the tantivy index is refreshed in its cache

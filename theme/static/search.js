@@ -55,7 +55,10 @@ function start(form) {
       const item = document.createElement("li");
       item.className = "result";
       list.append(item);
-      index.record(id).then((r) => fill(item, r, found.forms, root));
+      index
+        .record(id)
+        .then((r) => fill(item, r, found.forms, root))
+        .catch((err) => (item.textContent = `(result unavailable: ${err.message})`));
     }
     more.hidden = shown.count >= found.ids.length;
   }
