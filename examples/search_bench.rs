@@ -126,16 +126,28 @@ fn main() {
     println!("\n## One-word query downloads (first 10 results shown, code excluded)");
     for word in &o.words {
         println!("\n### `{word}`\n");
-        headless::dump_dom(&chromium, &server.url(&format!("search/?q={word}")));
+        load(&chromium, &server, &format!("search/?q={word}"), "data-slug");
         let data = |p: &str| p.starts_with("/search/") && p != "/search/";
         report("pmkb", &server.take_log(), data, |p| p.ends_with(".js"));
         if pagefind.is_some() {
-            headless::dump_dom(&chromium, &server.url(&format!("pf-bench.html?q={word}")));
+            load(&chromium, &server, &format!("pf-bench.html?q={word}"), "results:");
             let data = |p: &str| p.starts_with("/pagefind/") && !is_code(p);
             report("Pagefind", &server.take_log(), data, is_code);
         }
     }
     latency(&pmkb, &site, &o.words);
+}
+
+/// Loads a page until its results are in the DOM (a loaded machine can run out of
+/// virtual time first); the server's log then holds one complete load.
+fn load(chromium: &Path, server: &headless::Server, path: &str, done: &str) {
+    for _ in 0..3 {
+        server.take_log();
+        if headless::dump_dom(chromium, &server.url(path)).contains(done) {
+            return;
+        }
+    }
+    panic!("{path} did not show results");
 }
 
 /// Loads Pagefind's JS API, searches, and loads the first 10 results' data, as its UI does.
