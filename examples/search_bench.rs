@@ -126,11 +126,21 @@ fn main() {
     println!("\n## One-word query downloads (first 10 results shown, code excluded)");
     for word in &o.words {
         println!("\n### `{word}`\n");
-        load(&chromium, &server, &format!("search/?q={word}"), "data-slug");
+        load(
+            &chromium,
+            &server,
+            &format!("search/?q={word}"),
+            "data-slug",
+        );
         let data = |p: &str| p.starts_with("/search/") && p != "/search/";
         report("pmkb", &server.take_log(), data, |p| p.ends_with(".js"));
         if pagefind.is_some() {
-            load(&chromium, &server, &format!("pf-bench.html?q={word}"), "results:");
+            load(
+                &chromium,
+                &server,
+                &format!("pf-bench.html?q={word}"),
+                "results:",
+            );
             let data = |p: &str| p.starts_with("/pagefind/") && !is_code(p);
             report("Pagefind", &server.take_log(), data, is_code);
         }
