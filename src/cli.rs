@@ -1,15 +1,17 @@
 //! The command line: clap definitions and the thin glue that calls the library,
 //! prints diagnostics and chooses the exit code.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
+use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
 use pmkb::config::{Overrides, Settings};
 use pmkb::diagnostics::Diagnostic;
+use pmkb::search::{Hit, Request};
 
 /// Build a browsable, searchable knowledge base from a folder of Markdown postmortems.
 #[derive(Debug, Parser)]
@@ -45,6 +47,39 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Search the postmortems; the index is (re)built first when the content changed.
+    Search(SearchArgs),
+}
+
+#[derive(Debug, Args)]
+struct SearchArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// tantivy query syntax: words (all required), "a phrase", field:word (title, body,
+    /// root_cause, timeline, measures, services, tags), AND / OR / NOT, +word -word.
+    #[arg(required = true, value_name = "QUERY")]
+    query: Vec<String>,
+    /// Only postmortems with this root-cause category.
+    #[arg(long, value_name = "SLUG")]
+    root_cause: Option<String>,
+    /// Only postmortems with this measure category.
+    #[arg(long, value_name = "SLUG")]
+    measure: Option<String>,
+    /// Only outages that started on or after this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    since: Option<NaiveDate>,
+    /// Only outages that started on or before this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    until: Option<NaiveDate>,
+    /// Only outages that lasted at least this many minutes.
+    #[arg(long, value_name = "MINUTES")]
+    min_duration: Option<u64>,
+    /// How many results to show.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    limit: usize,
+    /// Print the results as a JSON array.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -80,6 +115,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         } => build(site.settings(output, base_url)?),
         Command::Export { site } => export(site.settings(None, None)?),
         Command::Check { site, strict } => check(site.settings(None, None)?, strict),
+        Command::Search(args) => search(args),
     }
 }
 
@@ -119,6 +155,80 @@ fn check(settings: Settings, strict: bool) -> Result<ExitCode> {
         loaded.kb.postmortems.len()
     );
     Ok(exit_code(errors > 0 || (strict && warnings > 0)))
+}
+
+fn search(args: SearchArgs) -> Result<ExitCode> {
+    let settings = args.site.settings(None, None)?;
+    let (index, rebuilt) = pmkb::search_index(&settings)?;
+    if let Some(diagnostics) = rebuilt {
+        let errors: Vec<Diagnostic> = diagnostics.into_iter().filter(|d| d.is_error()).collect();
+        print_diagnostics(&errors);
+        eprintln!(
+            "indexed the postmortems into {}",
+            settings.index_dir.display()
+        );
+    }
+    let request = Request {
+        query: args.query.join(" "),
+        root_cause: args.root_cause,
+        measure: args.measure,
+        since: args.since,
+        until: args.until,
+        min_duration: args.min_duration,
+        limit: args.limit,
+    };
+    let hits = index.search(&request)?;
+    let mut stdout = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut stdout, &hits)?;
+        writeln!(stdout)?;
+    } else {
+        let color = stdout.is_terminal();
+        for (rank, hit) in hits.iter().enumerate() {
+            print_hit(&mut stdout, rank + 1, hit, color)?;
+        }
+        if hits.is_empty() {
+            eprintln!("no postmortem matches `{}`", request.query);
+        }
+    }
+    Ok(exit_code(hits.is_empty()))
+}
+
+/// One result: rank, title, date, page, categories, and the snippet with its matches in
+/// bold (when writing to a terminal).
+fn print_hit(out: &mut impl Write, rank: usize, hit: &Hit, color: bool) -> std::io::Result<()> {
+    let (bold, plain) = if color {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("", "")
+    };
+    let date = hit.started_at.as_deref().map(|d| &d[..d.len().min(10)]);
+    writeln!(
+        out,
+        "{rank}. {bold}{}{plain}{}",
+        hit.title,
+        date.map(|d| format!("  ({d})")).unwrap_or_default()
+    )?;
+    let mut about = format!("postmortems/{}/", hit.slug);
+    if !hit.root_causes.is_empty() {
+        about.push_str(&format!("  root causes: {}", hit.root_causes.join(", ")));
+    }
+    writeln!(out, "   {about}")?;
+    let snippet = &hit.snippet;
+    if !snippet.text.is_empty() {
+        let mut line = String::new();
+        let mut at = 0;
+        for &(start, end) in &snippet.highlighted {
+            line.push_str(&snippet.text[at..start]);
+            line.push_str(bold);
+            line.push_str(&snippet.text[start..end]);
+            line.push_str(plain);
+            at = end;
+        }
+        line.push_str(&snippet.text[at..]);
+        writeln!(out, "   {}", line.replace('\n', " "))?;
+    }
+    writeln!(out)
 }
 
 /// Prints diagnostics to stderr and returns how many are errors.

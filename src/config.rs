@@ -55,6 +55,9 @@ pub struct Config {
     pub trust_html: bool,
     /// Files larger than this many bytes are skipped with an error.
     pub max_file_bytes: u64,
+    /// Where `pmkb build` and `pmkb search` keep the tantivy index, relative to the site
+    /// root. It is a cache (rebuilt whenever the content changes), never published.
+    pub index_dir: PathBuf,
 }
 
 impl Default for Config {
@@ -69,6 +72,7 @@ impl Default for Config {
             taxonomy: None,
             trust_html: false,
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            index_dir: PathBuf::from(".pmkb/index"),
         }
     }
 }
@@ -101,6 +105,8 @@ pub struct Settings {
     pub theme_dir: PathBuf,
     /// The taxonomy override file, resolved.
     pub taxonomy_file: Option<PathBuf>,
+    /// The search index cache folder, resolved.
+    pub index_dir: PathBuf,
 }
 
 impl Config {
@@ -159,6 +165,7 @@ impl Settings {
         Self {
             theme_dir: root.join(&config.theme_dir),
             taxonomy_file: config.taxonomy.as_ref().map(|p| root.join(p)),
+            index_dir: root.join(&config.index_dir),
             root,
             config,
             content_dir,
@@ -188,6 +195,7 @@ mod tests {
         assert_eq!(settings.config.base_url, "https://acme.github.io/kb/");
         assert_eq!(settings.content_dir, PathBuf::from("/site/content"));
         assert_eq!(settings.output_dir, PathBuf::from("/site/public"));
+        assert_eq!(settings.index_dir, PathBuf::from("/site/.pmkb/index"));
     }
 
     #[test]

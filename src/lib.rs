@@ -1,8 +1,9 @@
 //! pmkb: a static site generator for postmortem knowledge bases.
 //!
 //! A build is a pipeline of plain values: [`discover`] → [`parse`] → [`extract`] →
-//! [`classify`] → [`kb`] → [`render`] → [`output`]. Only `discover` and `output` touch
-//! the disk; every stage between them is pure and runs in parallel.
+//! [`classify`] → [`kb`] → [`render`] and [`search`] → [`output`]. Only `discover` and
+//! `output` touch the disk (and `search` its own index cache folder); every stage between
+//! them is pure and runs in parallel.
 
 pub mod check;
 pub mod classify;
@@ -15,6 +16,7 @@ pub mod kb;
 pub mod output;
 pub mod parse;
 pub mod render;
+pub mod search;
 pub mod taxonomy;
 
 use std::path::PathBuf;
@@ -25,6 +27,7 @@ use config::Settings;
 use diagnostics::Diagnostic;
 use discover::Asset;
 use kb::KnowledgeBase;
+use search::SearchIndex;
 use taxonomy::Taxonomy;
 
 /// The version shown in generated pages.
@@ -58,6 +61,9 @@ pub enum Error {
     /// The site cannot be written.
     #[error(transparent)]
     Output(#[from] output::OutputError),
+    /// The search index cannot be built or read.
+    #[error(transparent)]
+    Search(#[from] search::SearchError),
 }
 
 /// A content folder read into a knowledge base.
@@ -159,11 +165,64 @@ pub fn render_site(settings: &Settings, loaded: &Loaded) -> Result<Vec<output::O
     Ok(render::render(&loaded.kb, &input)?)
 }
 
-/// The whole build: load, render and write the site atomically to the output folder.
-/// Input problems are reported in the result; the pages that could be built are written.
-pub fn build(settings: &Settings) -> Result<BuildReport, Error> {
+/// What the search index is built from: the stamps of the content and taxonomy files
+/// (metadata only, so checking is fast) and the settings that change what is loaded.
+fn index_fingerprint(settings: &Settings) -> String {
+    let mut parts = vec![
+        settings.content_dir.display().to_string(),
+        settings.config.max_file_bytes.to_string(),
+    ];
+    let taxonomy = settings
+        .taxonomy_file
+        .iter()
+        .filter_map(|p| discover::stamp(p));
+    let stamps = discover::stamps(&settings.content_dir)
+        .into_iter()
+        .chain(taxonomy);
+    parts.extend(stamps.map(|s| format!("{}\t{}\t{}", s.path, s.len, s.modified_ns)));
+    search::fingerprint(parts.iter().map(String::as_str))
+}
+
+/// The search index of the site, opened from its cache folder, or rebuilt from the
+/// content when the content or settings changed since it was built (or it is missing).
+/// When it was rebuilt, the findings about the input come with it.
+pub fn search_index(settings: &Settings) -> Result<(SearchIndex, Option<Vec<Diagnostic>>), Error> {
+    let fingerprint = index_fingerprint(settings);
+    if let Some(index) = SearchIndex::open_fresh(&settings.index_dir, &fingerprint) {
+        return Ok((index, None));
+    }
     let loaded = load(settings)?;
-    let files = render_site(settings, &loaded)?;
+    let index = SearchIndex::rebuild(&settings.index_dir, &fingerprint, &loaded.kb)?;
+    Ok((index, Some(loaded.diagnostics)))
+}
+
+/// The search index files of the site: the tantivy index is refreshed in its cache
+/// folder (when `fingerprint`, taken before loading, is not the one it was built from)
+/// and the static index is exported from it.
+fn search_site(
+    settings: &Settings,
+    fingerprint: &str,
+    kb: &KnowledgeBase,
+) -> Result<Vec<output::OutputFile>, Error> {
+    let index = match SearchIndex::open_fresh(&settings.index_dir, fingerprint) {
+        Some(index) => index,
+        None => SearchIndex::rebuild(&settings.index_dir, fingerprint, kb)?,
+    };
+    Ok(search::web::export(&index, kb)?)
+}
+
+/// The whole build: load, render and index (in parallel), and write the site atomically
+/// to the output folder. Input problems are reported in the result; the pages that could
+/// be built are written.
+pub fn build(settings: &Settings) -> Result<BuildReport, Error> {
+    let fingerprint = index_fingerprint(settings);
+    let loaded = load(settings)?;
+    let (pages, search) = rayon::join(
+        || render_site(settings, &loaded),
+        || search_site(settings, &fingerprint, &loaded.kb),
+    );
+    let mut files = pages?;
+    files.extend(search?);
     output::write_site(&settings.output_dir, &files)?;
     Ok(BuildReport {
         files_written: files.len(),

@@ -41,6 +41,12 @@ pub struct Postmortem {
 }
 
 impl Postmortem {
+    /// The year the outage started, for year listings and the search page's year filter.
+    pub fn year(&self) -> Option<i32> {
+        use chrono::Datelike;
+        self.facts.started_at.and_then(|m| m.date).map(|d| d.year())
+    }
+
     /// Sort key: newest first, undated last, then by slug for stability.
     fn order_key(&self) -> (std::cmp::Reverse<Option<String>>, String) {
         let date = self.facts.started_at.and_then(|m| m.to_export());

@@ -56,7 +56,11 @@ pub fn columns(id: &str, title: &str, bars: &[Bar]) -> String {
         WIDTH - left
     );
     // Label every n-th bar so labels (about 7 px a character) never overlap.
-    let widest = bars.iter().map(|b| b.label.chars().count()).max().unwrap_or(0) as f64;
+    let widest = bars
+        .iter()
+        .map(|b| b.label.chars().count())
+        .max()
+        .unwrap_or(0) as f64;
     let every = ((widest * 7.0 + 8.0) / slot).ceil().max(1.0) as usize;
     for (i, bar) in bars.iter().enumerate() {
         let h = plot * bar.value / max;

@@ -18,10 +18,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::discover::Asset;
-use crate::kb::{CategoryUse, KnowledgeBase};
+use crate::kb::{CategoryUse, KnowledgeBase, Postmortem};
 use crate::output::OutputFile;
 use crate::taxonomy::Category;
-use views::{SiteView, Summary};
+use views::{Chip, SiteView, Summary};
 
 /// Why a page could not be rendered.
 #[derive(Debug, thiserror::Error)]
@@ -80,6 +80,7 @@ pub fn render(kb: &KnowledgeBase, input: &RenderInput<'_>) -> Result<Vec<OutputF
     files.push(renderer.home()?);
     files.push(renderer.stats_page()?);
     files.push(renderer.action_items_page()?);
+    files.push(renderer.search()?);
     files.push(renderer.not_found()?);
     files.extend(feeds_of(kb, &input.site));
     let pages: Vec<&str> = files
@@ -340,6 +341,32 @@ impl Renderer<'_> {
             "../../",
             view,
         )
+    }
+
+    /// The search page: the form with its filters; `static/search.js` fills the results
+    /// from the static index under `search/`.
+    fn search(&self) -> Result<OutputFile, RenderError> {
+        #[derive(Serialize)]
+        struct SearchPage<'a> {
+            root_causes: Vec<Chip<'a>>,
+            measures: Vec<Chip<'a>>,
+            years: Vec<i32>,
+        }
+        let kb = self.kb;
+        let used = |uses: &[CategoryUse]| -> Vec<String> {
+            uses.iter()
+                .filter(|u| !u.postmortems.is_empty())
+                .map(|u| u.slug.clone())
+                .collect()
+        };
+        let mut years: Vec<i32> = kb.postmortems.iter().filter_map(Postmortem::year).collect();
+        years.dedup();
+        let view = SearchPage {
+            root_causes: views::root_cause_chips(kb, &used(&kb.root_causes)),
+            measures: views::measure_chips(kb, &used(&kb.measures)),
+            years,
+        };
+        self.page("search.html", "search/", "../", view)
     }
 
     fn not_found(&self) -> Result<OutputFile, RenderError> {

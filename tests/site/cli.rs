@@ -1,15 +1,9 @@
 //! The `pmkb` binary: export JSON shape, check diagnostics and exit codes.
 
-use std::process::Command;
-
-use crate::support::fixture;
+use crate::support::{fixture, pmkb_in};
 
 fn pmkb(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_pmkb"))
-        .args(args)
-        .current_dir(fixture("basic"))
-        .output()
-        .unwrap()
+    pmkb_in(&fixture("basic"), args)
 }
 
 #[test]
@@ -118,11 +112,7 @@ fn check_points_at_contradictory_zones() {
         "# Queue backlog\n\n## Summary\nDuration: May 2, 2024, 10:00 AM - 11:00 AM (UTC)\n\n## Timeline\n- 10:00 AM (WAT): alert fired\n- 11:00 AM (WAT): resolved\n",
     )
     .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_pmkb"))
-        .args(["check", "--content"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let out = pmkb_in(dir.path(), &["check", "--content", "."]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains(

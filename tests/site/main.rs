@@ -1,8 +1,11 @@
 //! Integration tests: fixture sites built into temporary folders and checked like a
 //! reader would, with a real HTML parser.
 
+mod browser;
 mod build;
 mod cli;
 mod extraction;
+mod headless;
 mod insights;
+mod search;
 mod support;

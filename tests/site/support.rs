@@ -39,7 +39,9 @@ pub fn build(root: &Path, content: Option<&Path>, base_url: Option<&str>) -> Sit
         output_dir: Some(out.clone()),
         base_url: base_url.map(str::to_owned),
     };
-    let settings = Settings::load(overrides, root).unwrap();
+    let mut settings = Settings::load(overrides, root).unwrap();
+    // The index cache goes with the output, never into the fixture folder.
+    settings.index_dir = dir.path().join("index");
     let report = pmkb::build(&settings).unwrap();
     Site {
         _dir: dir,
@@ -150,4 +152,52 @@ fn resolve(dir: &[&str], url: &str) -> Option<String> {
         }
     }
     Some(parts.join("/"))
+}
+
+/// A copy of the fixture site `root` in a temporary folder (its `content/` replaced by
+/// `content` when given), for tests that run the binary and let it write its index cache.
+pub fn copy_site(root: &Path, content: Option<&Path>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(root, dir.path());
+    if let Some(content) = content {
+        let target = dir.path().join("content");
+        let _ = std::fs::remove_dir_all(&target);
+        copy_tree(content, &target);
+    }
+    dir
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Runs the `pmkb` binary in `dir`.
+pub fn pmkb_in(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_pmkb"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+/// The slugs of `pmkb search --json ARGS` run in `dir`, best first.
+pub fn search_slugs(dir: &Path, args: &[&str]) -> Vec<String> {
+    let out = pmkb_in(dir, &[&["search", "--json"], args].concat());
+    assert!(
+        out.status.success() || out.status.code() == Some(1),
+        "pmkb search {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let hits: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    hits.iter()
+        .map(|h| h["slug"].as_str().unwrap().to_owned())
+        .collect()
 }
