@@ -162,6 +162,12 @@ pub fn render_site(settings: &Settings, loaded: &Loaded) -> Result<Vec<output::O
 /// The whole build: load, render and write the site atomically to the output folder.
 /// Input problems are reported in the result; the pages that could be built are written.
 pub fn build(settings: &Settings) -> Result<BuildReport, Error> {
+    let inputs = [
+        settings.root.as_path(),
+        &settings.content_dir,
+        &settings.theme_dir,
+    ];
+    output::check_target(&settings.output_dir, &inputs)?;
     let loaded = load(settings)?;
     let files = render_site(settings, &loaded)?;
     output::write_site(&settings.output_dir, &files)?;
