@@ -151,3 +151,16 @@ fn resolve(dir: &[&str], url: &str) -> Option<String> {
     }
     Some(parts.join("/"))
 }
+
+/// Copies a fixture folder, so a test can add files to it or change it.
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
