@@ -2,6 +2,7 @@
 //! files, as values for `output` to write.
 
 mod markdown;
+mod nesting;
 mod theme;
 pub mod views;
 

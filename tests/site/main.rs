@@ -5,4 +5,5 @@ mod atomic;
 mod build;
 mod cli;
 mod hostile;
+mod huge;
 mod support;
