@@ -63,31 +63,29 @@ impl Workspace {
     }
 }
 
-#[test]
-fn a_theme_that_does_not_parse_keeps_the_previous_site() {
+/// Builds once, overrides one theme template, and checks that the rebuild failed without
+/// touching the site or leaving anything beside it.
+fn failed_rebuild(template: &str, text: &str) -> pmkb::Error {
     let ws = Workspace::new();
     ws.build().unwrap();
     let before = ws.home();
-    ws.override_template("postmortem.html", "{% if pm.title %}never closed");
+    ws.override_template(template, text);
     let err = ws.build().err().expect("the broken theme fails the build");
-    assert!(matches!(err, pmkb::Error::Theme(_)), "{err}");
     assert_eq!(ws.home(), before);
     assert_eq!(ws.beside_output(), ["public"]);
+    err
+}
+
+#[test]
+fn a_theme_that_does_not_parse_keeps_the_previous_site() {
+    let err = failed_rebuild("postmortem.html", "{% if pm.title %}never closed");
+    assert!(matches!(err, pmkb::Error::Theme(_)), "{err}");
 }
 
 #[test]
 fn a_template_that_fails_to_render_keeps_the_previous_site() {
-    let ws = Workspace::new();
-    ws.build().unwrap();
-    let before = ws.home();
-    ws.override_template("index.html", "{{ no_such_value.field }}");
-    let err = ws
-        .build()
-        .err()
-        .expect("the failing template fails the build");
+    let err = failed_rebuild("index.html", "{{ no_such_value.field }}");
     assert!(matches!(err, pmkb::Error::Render(_)), "{err}");
-    assert_eq!(ws.home(), before);
-    assert_eq!(ws.beside_output(), ["public"]);
 }
 
 #[test]
