@@ -51,8 +51,9 @@ pub fn is_markdown(path: &Path) -> bool {
 }
 
 /// Walks `content_dir` (hidden files and folders skipped, symlinks followed with loop
-/// detection) and reads every file up to `max_bytes`. Unreadable, oversized and binary
-/// files become diagnostics; the rest of the folder is still returned.
+/// detection unless they lead outside the folder) and reads every file up to `max_bytes`.
+/// Unreadable, oversized, binary and empty files and escaping links become diagnostics;
+/// the rest of the folder is still returned.
 pub fn discover(content_dir: &Path, max_bytes: u64) -> Discovered {
     let mut found = Discovered::default();
     if !content_dir.is_dir() {
@@ -82,15 +83,30 @@ pub fn discover(content_dir: &Path, max_bytes: u64) -> Discovered {
 }
 
 /// The files under `dir` in path order (hidden files and folders skipped, symlinks
-/// followed with loop detection); what cannot be walked becomes a diagnostic.
+/// followed with loop detection, links that lead outside `dir` skipped); what cannot be
+/// walked becomes a diagnostic.
 fn walk(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    let root = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
     let mut paths = Vec::new();
+    let mut escaping = Vec::new();
     // Sorted once at the end, by bytes: walkdir's per-folder sort re-parses file names
     // at every comparison, which dominated `pmkb search`'s freshness check at 10k files.
     let walker = WalkDir::new(dir)
         .follow_links(true)
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+        .filter_entry(|e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            if is_hidden(e.file_name()) {
+                return false;
+            }
+            if e.path_is_symlink() && !stays_inside(&root, e.path()) {
+                escaping.push(link_escape(dir, e.path()));
+                return false;
+            }
+            true
+        });
     for entry in walker {
         match entry {
             Ok(entry) if entry.file_type().is_file() => paths.push(entry.into_path()),
@@ -98,6 +114,7 @@ fn walk(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
             Err(err) => diagnostics.push(walk_error(dir, &err)),
         }
     }
+    diagnostics.extend(escaping);
     paths.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
     paths
 }
@@ -145,6 +162,23 @@ enum Item {
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_str().is_some_and(|n| n.starts_with('.'))
+}
+
+/// Whether a symbolic link resolves inside the content folder. A link that cannot be
+/// resolved counts as inside, so the walker reports it as unreadable in its own words.
+fn stays_inside(root: &Path, link: &Path) -> bool {
+    link.canonicalize()
+        .map_or(true, |target| target.starts_with(root))
+}
+
+/// A link to a file or folder outside the content folder is never followed, so a
+/// postmortem repository cannot publish `/etc/passwd` or a home folder by committing a link.
+fn link_escape(content_dir: &Path, link: &Path) -> Diagnostic {
+    Diagnostic::error(
+        relative_name(content_dir, link),
+        "symbolic link points outside the content folder; skipped",
+    )
+    .with_hint("copy the file into the content folder instead of linking to it")
 }
 
 /// The content-relative, `/`-separated form of `path`, used as a file's identity.
@@ -206,6 +240,11 @@ fn decode_markdown(rel_path: String, bytes: Vec<u8>) -> (Option<Item>, Option<Di
             .with_hint("rename it or remove it from the content folder");
         return (None, Some(diagnostic));
     }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        let diagnostic = Diagnostic::warning(rel_path, "file is empty; skipped")
+            .with_hint("write the postmortem, or remove the file");
+        return (None, Some(diagnostic));
+    }
     match String::from_utf8(bytes) {
         Ok(text) => (Some(Item::Source(SourceFile { rel_path, text })), None),
         Err(err) => {
@@ -248,6 +287,15 @@ mod tests {
         let (item, diagnostic) = decode_markdown("x.md".into(), vec![0x89, b'P', 0, 1]);
         assert!(item.is_none());
         assert!(diagnostic.unwrap().is_error());
+    }
+
+    #[test]
+    fn empty_files_are_skipped_with_a_warning() {
+        for bytes in [&b""[..], b"  \n\t\n"] {
+            let (item, diagnostic) = decode_markdown("e.md".into(), bytes.to_vec());
+            assert!(item.is_none());
+            assert!(!diagnostic.unwrap().is_error());
+        }
     }
 
     #[test]

@@ -215,6 +215,12 @@ fn search_site(
 /// to the output folder. Input problems are reported in the result; the pages that could
 /// be built are written.
 pub fn build(settings: &Settings) -> Result<BuildReport, Error> {
+    let inputs = [
+        settings.root.as_path(),
+        &settings.content_dir,
+        &settings.theme_dir,
+    ];
+    output::check_target(&settings.output_dir, &inputs)?;
     let fingerprint = index_fingerprint(settings);
     let loaded = load(settings)?;
     let (pages, search) = rayon::join(

@@ -72,11 +72,8 @@ pub fn extract(doc: &Document) -> (Extracted, Vec<Diagnostic>) {
             .trim_end_matches(".md")
             .trim_end_matches(".markdown"),
     );
-    let published = fm
-        .date
-        .as_deref()
-        .and_then(datetime::parse_moment)
-        .and_then(|m| m.date);
+    let published =
+        declared_moment(doc, "date", fm.date.as_deref(), &mut diagnostics).and_then(|m| m.date);
     let hints = when::Hints {
         title: fm.title.as_deref().unwrap_or(&found_title),
         published,

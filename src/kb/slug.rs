@@ -1,5 +1,7 @@
 //! Page slugs: URL-safe names derived from front matter or file paths, made unique.
 
+use std::collections::HashMap;
+
 use crate::diagnostics::Diagnostic;
 
 /// Lower-case ASCII letters, digits and single hyphens: safe in a URL and as one folder name,
@@ -69,16 +71,22 @@ pub fn choose(
 /// Makes slugs unique in input order: a later file claiming a taken slug gets `-2`, `-3`…
 /// and a warning naming both files, so no page is ever silently overwritten.
 pub fn make_unique(items: &mut [(String, String)]) -> Vec<Diagnostic> {
-    let mut taken: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut taken: HashMap<String, String> = HashMap::new();
+    // The next suffix to try per clashing slug, so many files claiming one slug stay linear.
+    let mut next_suffix: HashMap<String, usize> = HashMap::new();
     let mut diagnostics = Vec::new();
     for (slug, path) in items.iter_mut() {
         if let Some(owner) = taken.get(slug.as_str()) {
             let base = slug.clone();
             let owner = owner.clone();
-            let unique = (2..)
-                .map(|n| format!("{base}-{n}"))
-                .find(|s| !taken.contains_key(s))
-                .unwrap_or_default();
+            let n = next_suffix.entry(base.clone()).or_insert(2);
+            let unique = loop {
+                let candidate = format!("{base}-{n}");
+                *n += 1;
+                if !taken.contains_key(&candidate) {
+                    break candidate;
+                }
+            };
             diagnostics.push(
                 Diagnostic::warning(
                     path.as_str(),
@@ -128,5 +136,17 @@ mod tests {
         assert_eq!(slugs, ["x", "x-2", "x-2-2"]);
         assert_eq!(diagnostics.len(), 2);
         assert!(diagnostics[0].message.contains("a/x.md"));
+    }
+
+    #[test]
+    fn many_clashes_stay_fast_and_unique() {
+        let mut items: Vec<_> = (0..20_000)
+            .map(|i| ("x".to_owned(), format!("{i}.md")))
+            .collect();
+        let start = std::time::Instant::now();
+        assert_eq!(make_unique(&mut items).len(), 19_999);
+        assert!(start.elapsed() < std::time::Duration::from_secs(10));
+        let unique: std::collections::HashSet<_> = items.iter().map(|(s, _)| s).collect();
+        assert_eq!(unique.len(), items.len());
     }
 }

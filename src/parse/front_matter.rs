@@ -181,10 +181,16 @@ fn read_keys(
     map: &Map<String, Value>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> FrontMatter {
-    let lines: Vec<(String, usize)> = map
+    let mut lines: Vec<(String, usize)> = map
         .keys()
         .filter_map(|key| key_line(block, key).map(|line| (key.clone(), line + 2)))
         .collect();
+    // `date` is another name for `started_at`: findings about the start point at it.
+    if !map.contains_key("started_at")
+        && let Some(line) = key_line(block, "date")
+    {
+        lines.push(("started_at".to_owned(), line + 2));
+    }
     let mut fm = FrontMatter {
         present: true,
         lines,
@@ -295,6 +301,11 @@ mod tests {
         assert_eq!(body, "# Body\n");
         assert_eq!(body_line, 7);
         assert_eq!(fm.line_of("tags"), Some(4));
+        assert_eq!(
+            fm.line_of("started_at"),
+            Some(3),
+            "`date` stands for `started_at`"
+        );
     }
 
     #[test]

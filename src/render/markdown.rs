@@ -6,6 +6,8 @@ use std::collections::HashMap;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
+use super::nesting;
+
 /// What the renderer needs to resolve relative links in a body.
 pub struct LinkContext<'a> {
     /// The Markdown file's path relative to the content folder.
@@ -21,6 +23,22 @@ pub struct LinkContext<'a> {
 /// Renders a Markdown body to HTML. The first level-1 heading is dropped because the
 /// page shows the title itself.
 pub fn to_html(body: &str, links: &LinkContext<'_>, trust_html: bool) -> String {
+    let html = render_body(body, links, false);
+    if trust_html {
+        return html;
+    }
+    // Raw HTML nested too deeply to sanitise in reasonable time is shown as text instead.
+    let html = if nesting::depth(&html) > nesting::MAX_NESTING {
+        render_body(body, links, true)
+    } else {
+        html
+    };
+    sanitise(&html)
+}
+
+/// CommonMark to HTML with links rewritten and nesting capped; raw HTML is passed through,
+/// or turned into text when `raw_as_text`.
+fn render_body(body: &str, links: &LinkContext<'_>, raw_as_text: bool) -> String {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_STRIKETHROUGH
@@ -67,11 +85,16 @@ pub fn to_html(body: &str, links: &LinkContext<'_>, trust_html: bool) -> String 
             title,
             id,
         })),
+        Event::Html(raw) | Event::InlineHtml(raw) if raw_as_text => Some(Event::Text(raw)),
         other => Some(other),
     });
+    let mut cap = nesting::DepthCap::default();
     let mut out = String::with_capacity(body.len() * 3 / 2);
-    html::push_html(&mut out, keep_line_breaks(events));
-    if trust_html { out } else { sanitise(&out) }
+    html::push_html(
+        &mut out,
+        keep_line_breaks(events).filter_map(|e| cap.admit(e)),
+    );
+    out
 }
 
 /// Free-form postmortems put one fact or timeline entry per line without blank lines
@@ -197,6 +220,22 @@ mod tests {
             html.contains("10:00 alert fired<br>\n10:05 paged\nthe on-call"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn deep_nesting_renders_quickly_and_keeps_its_text() {
+        let start = std::time::Instant::now();
+        let quotes = render(&format!("{} deep quote", ">".repeat(100_000)), false);
+        assert!(quotes.contains("deep quote"));
+        let divs = "<div>".repeat(100_000) + "deep div" + &"</div>".repeat(100_000);
+        let html = render(&divs, false);
+        assert!(
+            html.contains("deep div") && !html.contains("<div>"),
+            "shown as text"
+        );
+        assert!(start.elapsed() < std::time::Duration::from_secs(60));
+        let shallow = render("<div><div>kept</div></div>", false);
+        assert!(shallow.contains("<div><div>kept"), "{shallow}");
     }
 
     #[test]

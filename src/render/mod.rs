@@ -5,6 +5,7 @@ pub mod charts;
 mod feeds;
 mod insights;
 mod markdown;
+mod nesting;
 mod postmortem;
 mod theme;
 pub mod views;

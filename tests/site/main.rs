@@ -1,11 +1,14 @@
 //! Integration tests: fixture sites built into temporary folders and checked like a
 //! reader would, with a real HTML parser.
 
+mod atomic;
 mod browser;
 mod build;
 mod cli;
 mod extraction;
 mod headless;
+mod hostile;
+mod huge;
 mod insights;
 mod search;
 mod support;

@@ -21,6 +21,7 @@ pub fn example_content() -> PathBuf {
 /// A built site in a temporary folder.
 pub struct Site {
     _dir: tempfile::TempDir,
+    _cache: tempfile::TempDir,
     pub out: PathBuf,
     pub report: pmkb::BuildReport,
 }
@@ -40,11 +41,13 @@ pub fn build(root: &Path, content: Option<&Path>, base_url: Option<&str>) -> Sit
         base_url: base_url.map(str::to_owned),
     };
     let mut settings = Settings::load(overrides, root).unwrap();
-    // The index cache goes with the output, never into the fixture folder.
-    settings.index_dir = dir.path().join("index");
+    // The index cache goes to a folder of its own, never into the fixture folder.
+    let cache = tempfile::tempdir().unwrap();
+    settings.index_dir = cache.path().join("index");
     let report = pmkb::build(&settings).unwrap();
     Site {
         _dir: dir,
+        _cache: cache,
         out,
         report,
     }
@@ -158,16 +161,17 @@ fn resolve(dir: &[&str], url: &str) -> Option<String> {
 /// `content` when given), for tests that run the binary and let it write its index cache.
 pub fn copy_site(root: &Path, content: Option<&Path>) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_tree(root, dir.path());
+    copy_dir(root, dir.path());
     if let Some(content) = content {
         let target = dir.path().join("content");
         let _ = std::fs::remove_dir_all(&target);
-        copy_tree(content, &target);
+        copy_dir(content, &target);
     }
     dir
 }
 
-fn copy_tree(from: &Path, to: &Path) {
+/// Copies a fixture folder, so a test can add files to it or change it.
+pub fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
         let target = to.join(entry.path().strip_prefix(from).unwrap());
