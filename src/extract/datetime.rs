@@ -692,6 +692,7 @@ mod tests {
         let cases: &[(&str, Option<(u32, u32)>)] = &[
             ("10:30 AM: alert fired", Some((10, 30))),
             ("22:05 - rollback", Some((22, 5))),
+            ("10:00: detected", Some((10, 0))),
             ("10 PM", Some((22, 0))),
             ("10:30AM", Some((10, 30))),
             ("12:15 AM", Some((0, 15))),
@@ -822,6 +823,7 @@ mod tests {
                 Some("February 30, 2024"),
             ),
             ("from 25:00 to 26:00", Some("25:00")),
+            ("- 25:00: recovered", Some("25:00")),
             ("April 31st", Some("April 31st")),
             ("2023-02-29", Some("2023-02-29")),
             ("02/30/2024", Some("02/30/2024")),

@@ -81,7 +81,9 @@ pub(super) fn raw_time_at(tk: &Toks, i: usize, lenient: bool) -> Option<RawTime>
                             k += 2;
                         }
                     }
-                    _ => return None,
+                    Some(_) => return None,
+                    // "10:00: detected": the colon ends a label, not the time.
+                    None => {}
                 }
             }
             if tk.adj(k)
