@@ -70,10 +70,8 @@ fn record<'a>(kb: &'a KnowledgeBase, pm: &'a Postmortem) -> Record<'a> {
         users_affected_pct: facts.users_affected_pct.and_then(number),
         root_cause: facts.root_cause.as_deref(),
         root_cause_categories: &pm.labels.root_causes,
-        measures: facts
-            .measures
-            .iter()
-            .zip(&pm.labels.item_measures)
+        measures: pm
+            .labelled_measures()
             .map(|(m, categories)| Measure {
                 text: &m.text,
                 categories,

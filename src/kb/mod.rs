@@ -17,7 +17,7 @@ use rayon::prelude::*;
 
 use crate::classify::Labels;
 use crate::diagnostics::Diagnostic;
-use crate::extract::Extracted;
+use crate::extract::{Extracted, MeasureItem};
 use crate::parse::Document;
 use crate::taxonomy::Taxonomy;
 
@@ -41,6 +41,15 @@ pub struct Postmortem {
 }
 
 impl Postmortem {
+    /// Each action item with its measure categories, in document order: the pairing every
+    /// listing of items (page, measure pages, export) shows.
+    pub fn labelled_measures(&self) -> impl Iterator<Item = (&MeasureItem, &[String])> {
+        self.facts
+            .measures
+            .iter()
+            .zip(self.labels.item_measures.iter().map(Vec::as_slice))
+    }
+
     /// The year the outage started, for year listings and the search page's year filter.
     pub fn year(&self) -> Option<i32> {
         use chrono::Datelike;

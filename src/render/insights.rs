@@ -252,10 +252,7 @@ pub fn promised_by<'a>(
             PromisedBy {
                 pm: link(pm),
                 items: pm
-                    .facts
-                    .measures
-                    .iter()
-                    .zip(&pm.labels.item_measures)
+                    .labelled_measures()
                     .filter(|(_, cats)| cats.iter().any(|c| c == slug))
                     .map(|(m, _)| ItemView {
                         text: &m.text,

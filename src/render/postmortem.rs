@@ -104,10 +104,8 @@ fn postmortem_view<'a>(
     if !pm.labels.measures_declared {
         inferred.insert("measures", true);
     }
-    let action_items = facts
-        .measures
-        .iter()
-        .zip(&pm.labels.item_measures)
+    let action_items = pm
+        .labelled_measures()
         .map(|(m, cats)| ActionItem {
             text: &m.text,
             status: m.status.as_deref(),
