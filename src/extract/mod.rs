@@ -193,6 +193,13 @@ pub fn extract(doc: &Document) -> (Extracted, Vec<Diagnostic>) {
     (extracted, diagnostics)
 }
 
+/// Whether a text mentions any of the given lower-case words or phrases: the test behind
+/// the many "does this line talk about X" rules of extraction.
+pub(crate) fn mentions(text: &str, words: &[&str]) -> bool {
+    let text = text.to_lowercase();
+    words.iter().any(|w| text.contains(w))
+}
+
 /// A declared value wins; otherwise the found one is used and the field noted as inferred.
 fn pick<T>(
     inferred: &mut Vec<&'static str>,

@@ -2,6 +2,7 @@
 //! sections, whatever their spelling (`## Issue Summary:`, `ISSUE SUMMARY.`,
 //! `**Timeline:**`, `#### Root cause and resolution`).
 
+use super::mentions;
 use crate::parse::{Block, BlockKind};
 
 /// The canonical sections of a postmortem.
@@ -204,20 +205,20 @@ fn entries_of(block: &Block) -> Vec<Entry> {
 /// Headings that close the document's analysis ("Conclusion", "Appendix"): they always
 /// start a section of their own, even when written like a label.
 fn is_closing_heading(text: &str) -> bool {
-    let t = text.to_lowercase();
-    [
-        "conclusion",
-        "closing",
-        "final thought",
-        "appendix",
-        "references",
-        "acknowledg",
-        "humor",
-        "diagram",
-        "signed",
-    ]
-    .iter()
-    .any(|w| t.contains(w))
+    mentions(
+        text,
+        &[
+            "conclusion",
+            "closing",
+            "final thought",
+            "appendix",
+            "references",
+            "acknowledg",
+            "humor",
+            "diagram",
+            "signed",
+        ],
+    )
 }
 
 /// A paragraph's lines with hard-wrapped prose joined again: a line that starts in

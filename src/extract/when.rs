@@ -3,6 +3,7 @@
 
 use super::datetime::{self, Moment, Span};
 use super::labels::Labelled;
+use super::mentions;
 use super::sections::{Section, SectionKind};
 use super::timeline::TimelineEntry;
 
@@ -250,42 +251,42 @@ fn stated_end(text: &str, start: &Moment, year: Option<i32>) -> Option<Moment> {
 
 /// Whether a summary line talks about how long something lasted.
 fn mentions_length(text: &str) -> bool {
-    let t = text.to_lowercase();
-    [
-        "outage",
-        "estimated time",
-        "lasted",
-        "took",
-        "halt",
-        "for a total of",
-        "duration",
-        "downtime",
-        "down for",
-        "for approximately",
-        "for about",
-        "disruption",
-        "unavailable for",
-        "degraded for",
-        "incident",
-    ]
-    .iter()
-    .any(|w| t.contains(w))
+    mentions(
+        text,
+        &[
+            "outage",
+            "estimated time",
+            "lasted",
+            "took",
+            "halt",
+            "for a total of",
+            "duration",
+            "downtime",
+            "down for",
+            "for approximately",
+            "for about",
+            "disruption",
+            "unavailable for",
+            "degraded for",
+            "incident",
+        ],
+    )
 }
 
 /// Phrases that state the outage's whole length wherever they appear.
 fn states_total_length(text: &str) -> bool {
-    let t = text.to_lowercase();
-    [
-        "in total",
-        "total of",
-        "total downtime",
-        "outage lasted",
-        "incident lasted",
-        "the outage was resolved in",
-        "was resolved in",
-    ]
-    .iter()
-    .any(|w| t.contains(w))
+    mentions(
+        text,
+        &[
+            "in total",
+            "total of",
+            "total downtime",
+            "outage lasted",
+            "incident lasted",
+            "the outage was resolved in",
+            "was resolved in",
+        ],
+    )
 }
 
 fn fill_from_timeline(
@@ -388,26 +389,26 @@ fn fix_noon_written_as_midnight(when: &mut When) {
 
 /// Whether a timeline entry says service came back.
 pub fn is_restoration(text: &str) -> bool {
-    let t = text.to_lowercase();
-    [
-        "restored",
-        "resolved",
-        "normally",
-        "working again",
-        "running again",
-        "back up",
-        "operational",
-        "stabilized",
-        "stable",
-        "recovered",
-        "back to normal",
-        "back online",
-        "fully operational",
-        "returned to normal",
-        "service resumed",
-        "incident closed",
-        "normal operation",
-    ]
-    .iter()
-    .any(|w| t.contains(w))
+    mentions(
+        text,
+        &[
+            "restored",
+            "resolved",
+            "normally",
+            "working again",
+            "running again",
+            "back up",
+            "operational",
+            "stabilized",
+            "stable",
+            "recovered",
+            "back to normal",
+            "back online",
+            "fully operational",
+            "returned to normal",
+            "service resumed",
+            "incident closed",
+            "normal operation",
+        ],
+    )
 }
