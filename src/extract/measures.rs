@@ -135,28 +135,71 @@ fn push_prose(out: &mut Vec<MeasureItem>, entry: &Entry) {
 }
 
 /// "…implementing log rotation, and creating an alarm": one sentence, two actions joined
-/// by ", and" before a verb.
+/// by ", and" before a verb, by "and make sure"/"and be sure", or by "and" before a new
+/// subject with its own modal ("SRE to add tests and the QA team to run them").
 fn coordinated_actions(sentence: &str) -> Vec<&str> {
-    let Some(i) = sentence.find(", and ") else {
-        return vec![sentence];
-    };
-    let second = &sentence[i + ", and ".len()..];
-    let verb = second
-        .split_whitespace()
-        .next()
-        .unwrap_or("")
-        .to_lowercase();
-    if verb.ends_with("ing") || ACTION_VERBS.contains(&verb.as_str()) {
-        vec![&sentence[..i], second]
-    } else {
-        vec![sentence]
+    let lower = sentence.to_ascii_lowercase();
+    let split = lower.match_indices(" and ").find_map(|(i, _)| {
+        let comma = lower[..i].ends_with(',');
+        let second = &lower[i + " and ".len()..];
+        let words: Vec<&str> = second.split_whitespace().take(5).collect();
+        let verb = words.first().copied().unwrap_or("");
+        let opens_action = verb.ends_with("ing") || ACTION_VERBS.contains(&verb);
+        let makes_sure = ["be sure ", "make sure ", "ensure "]
+            .iter()
+            .any(|p| second.starts_with(p));
+        ((comma && opens_action) || makes_sure || assigns_action(second)).then_some(i)
+    });
+    match split {
+        Some(i) => vec![
+            sentence[..i].trim_end_matches(','),
+            &sentence[i + " and ".len()..],
+        ],
+        None => vec![sentence],
     }
+}
+
+/// Who carries out an action item: "the SRE team to …", "engineers will …".
+const ACTORS: &[&str] = &[
+    "team",
+    "teams",
+    "we",
+    "engineer",
+    "engineers",
+    "developers",
+    "devops",
+    "ops",
+    "sre",
+    "sres",
+    "on-call",
+    "owner",
+    "owners",
+    "manager",
+    "lead",
+    "leads",
+];
+
+/// Whether a text opens by handing an action to someone ("SRE team to have …", "the QA
+/// team will add …"): an actor within the first three words, then a modal.
+fn assigns_action(text: &str) -> bool {
+    let words: Vec<String> = text
+        .split_whitespace()
+        .take(5)
+        .map(|w| w.to_lowercase())
+        .collect();
+    words
+        .iter()
+        .position(|w| ["to", "will", "shall", "should", "must"].contains(&w.as_str()))
+        .is_some_and(|k| {
+            (1..=3).contains(&k) && words[..k].iter().any(|w| ACTORS.contains(&w.as_str()))
+        })
 }
 
 /// Whether a sentence commits to doing something.
 fn promises_action(sentence: &str) -> bool {
     let s = format!(" {} ", sentence.to_lowercase());
     opens_action(sentence)
+        || assigns_action(sentence)
         || [
             " will ",
             " shall ",
@@ -425,6 +468,24 @@ mod tests {
         );
         assert_eq!(found.len(), 2, "{found:?}");
         let found = items("## Prevention\nMonitoring of the pool will be improved.\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+    }
+
+    #[test]
+    fn actions_joined_by_and_split_only_at_a_new_actor_or_make_sure() {
+        let found = items(
+            "## Prevention\nThe proxy was never tested. Ops team to add encoded URLs to the smoke test and the QA team to include the proxy in end-to-end runs.\n",
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[1].0.starts_with("the QA team"), "{found:?}");
+        let found = items(
+            "## Prevention\nWe need to keep nightly backups and make sure nobody deletes the replica by hand.\n",
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+        // "and" inside one action: purpose clauses and paired nouns stay together.
+        let found = items(
+            "## Prevention\nWe will run quarterly drills and incident response exercises to improve coordination.\n",
+        );
         assert_eq!(found.len(), 1, "{found:?}");
     }
 

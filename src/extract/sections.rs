@@ -151,9 +151,12 @@ fn entries_of(block: &Block) -> Vec<Entry> {
         }
         BlockKind::Paragraph => unwrap_lines(&block.text)
             .into_iter()
-            .map(|(i, line)| {
-                let lead = if i == 0 { block.lead.clone() } else { None };
-                entry(EntryKind::Line, &line, lead, block.line + i)
+            .map(|(i, line)| match stray_heading(&line) {
+                Some((level, name)) => entry(EntryKind::Heading(level), name, None, block.line + i),
+                None => {
+                    let lead = if i == 0 { block.lead.clone() } else { None };
+                    entry(EntryKind::Line, &line, lead, block.line + i)
+                }
             })
             .collect(),
         BlockKind::ListItem { depth, checked, .. } => {
@@ -200,6 +203,17 @@ fn entries_of(block: &Block) -> Vec<Entry> {
         }
         BlockKind::Code => vec![entry(EntryKind::Code, &block.text, None, block.line)],
     }
+}
+
+/// A Markdown heading that did not render because text precedes its `#`s on the line
+/// ("Markup : ### Corrective Measures ###", pasted from a cheat sheet): its level and
+/// name, when the name is a known section.
+fn stray_heading(line: &str) -> Option<(u8, &str)> {
+    let (_, rest) = line.split_once(" #")?;
+    let hashes = 1 + rest.chars().take_while(|&c| c == '#').count();
+    let name = rest[hashes - 1..].strip_prefix(' ')?;
+    let name = name.trim_end_matches(['#', ' ']).trim();
+    (hashes <= 6 && classify_heading(name) != SectionKind::Other).then_some((hashes as u8, name))
 }
 
 /// Headings that close the document's analysis ("Conclusion", "Appendix"): they always
@@ -413,6 +427,16 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].0, SectionKind::Measures);
         assert_eq!(found[0].2, 4);
+    }
+
+    #[test]
+    fn a_heading_after_stray_text_on_its_line_still_heads_a_section() {
+        let found =
+            kinds("Markup : ### Corrective and Preventative Measures ###\n\n* Add alerts\n");
+        assert_eq!(found[0].0, SectionKind::Measures);
+        assert_eq!(found[0].1, "Corrective and Preventative Measures");
+        // A shell prompt is not a heading.
+        assert_eq!(kinds("root@host:/# # CTRL + D\n")[0].0, SectionKind::Other);
     }
 
     #[test]
