@@ -362,6 +362,29 @@ pub fn minutes_between(start: &Moment, end: &Moment) -> Option<i64> {
     (secs >= 0).then_some(secs.div_euclid(60))
 }
 
+/// Whether a written time says AM or PM ("1:00 PM", "9 a.m.").
+pub fn states_meridiem(written: &str) -> bool {
+    written
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric() && c != '.')
+        .any(|w| {
+            let w = w.trim_start_matches(|c: char| c.is_ascii_digit());
+            matches!(w, "am" | "pm" | "a.m." | "p.m." | "a.m" | "p.m")
+        })
+}
+
+/// In a timeline that writes AM/PM elsewhere, a bare "4:00" after a "1:00 PM" entry is
+/// 4 PM, not a step back in time: the writer dropped the PM, the clock did not run back.
+pub fn afternoon_if_ambiguous(previous: NaiveTime, written: &str, time: NaiveTime) -> NaiveTime {
+    let later = time + Duration::hours(12);
+    let ambiguous = !states_meridiem(written) && (1..12).contains(&time.hour());
+    if ambiguous && previous.hour() >= 12 && time < previous && later >= previous {
+        later
+    } else {
+        time
+    }
+}
+
 /// Finds a date or time that is written but does not exist ("February 30, 2024", "25:00",
 /// "13/45/2024" is not a date at all and is ignored) so callers can warn instead of silently
 /// dropping it. Returns the offending substring.

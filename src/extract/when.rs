@@ -229,7 +229,7 @@ pub fn end_on_start_day(start: &Moment, end: Moment) -> Moment {
 /// ("… and was fully operational by 2:30 PM").
 fn stated_end(text: &str, start: &Moment, year: Option<i32>) -> Option<Moment> {
     let lower = text.to_lowercase();
-    let after_keyword = [" until ", " till ", " ended at ", " ending at "]
+    let after_keyword = [" until ", " till ", " ended ", " ending ", " end of the "]
         .iter()
         .find_map(|k| lower.find(k).map(|i| i + k.len()))
         .and_then(|i| text.get(i..))
@@ -318,13 +318,24 @@ fn fill_from_timeline(
     if when.zone.is_none() && (when.start.is_some() || !timeline.is_empty()) {
         when.zone = timeline_zone();
     }
+    let twelve_hour = timeline
+        .iter()
+        .any(|e| e.time.as_deref().is_some_and(datetime::states_meridiem));
+    let mut previous: Option<Moment> = None;
     let timed: Vec<(Moment, &TimelineEntry)> = timeline
         .iter()
         .filter_map(|e| {
             let written = e.time.as_deref()?;
             let mut moment = datetime::find_span_in_year(written, year).map(|s| s.start)?;
             moment.date = moment.date.or(e.day);
-            moment.time.map(|_| (moment, e))
+            let time = moment.time?;
+            if let Some(prev) = previous.filter(|p| twelve_hour && same_day(p, &moment)) {
+                moment.time = prev
+                    .time
+                    .map(|p| datetime::afternoon_if_ambiguous(p, written, time));
+            }
+            previous = Some(moment);
+            Some((moment, e))
         })
         .collect();
     if timed.is_empty() {
@@ -336,7 +347,12 @@ fn fill_from_timeline(
             .filter(|s| s.kind == SectionKind::Timeline)
             .find_map(|s| datetime::find_span(&s.heading).and_then(|sp| sp.start.date))
     });
-    let (first, _) = timed[0];
+    // Planned work logged before anything went wrong is not the outage's start.
+    let (first, _) = timed
+        .iter()
+        .find(|(_, e)| !is_planned_work(&e.text))
+        .unwrap_or(&timed[0]);
+    let first = *first;
     match when.start.as_mut() {
         None => {
             when.start = Some(Moment {
@@ -370,6 +386,11 @@ fn fill_from_timeline(
     }
 }
 
+/// Whether two moments may fall on one day: the same date, or a date left unsaid.
+fn same_day(a: &Moment, b: &Moment) -> bool {
+    a.date.is_none() || b.date.is_none() || a.date == b.date
+}
+
 /// "From 11 AM to 12:30 AM" almost always means half past noon: an end just after
 /// midnight following a morning start is read as just after noon the same day.
 fn fix_noon_written_as_midnight(when: &mut When) {
@@ -387,6 +408,32 @@ fn fix_noon_written_as_midnight(when: &mut When) {
     }
 }
 
+/// Whether a timeline entry logs routine or proactive work that reports no problem
+/// ("Proactively scaling up the cluster from 7 to 10 nodes").
+fn is_planned_work(text: &str) -> bool {
+    mentions(text, &["proactive", "routine", "planned", "as scheduled"])
+        && !mentions(
+            text,
+            &[
+                "error",
+                "fail",
+                "down",
+                "alert",
+                "outage",
+                "incident",
+                "issue",
+                "broke",
+                "unavailable",
+                "warning",
+                "spike",
+                "slow",
+                "crash",
+                "timeout",
+                "degraded",
+            ],
+        )
+}
+
 /// Whether a timeline entry says service came back.
 pub fn is_restoration(text: &str) -> bool {
     mentions(
@@ -397,6 +444,13 @@ pub fn is_restoration(text: &str) -> bool {
             "normally",
             "working again",
             "running again",
+            "created again",
+            "flowing again",
+            "available again",
+            "responding again",
+            "serving again",
+            "processing again",
+            "resumed",
             "back up",
             "operational",
             "stabilized",
@@ -411,4 +465,52 @@ pub fn is_restoration(text: &str) -> bool {
             "normal operation",
         ],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::{labels, sections, timeline};
+    use crate::parse::parse_blocks;
+
+    /// (start, end) as `YYYY-MM-DDTHH:MM` strings, the way export writes them.
+    fn span_of(md: &str) -> (Option<String>, Option<String>) {
+        let sections = sections::sections(&parse_blocks(md, 1));
+        let values = labels::labelled_values(&sections);
+        let timeline = timeline::timeline(&sections);
+        let when = find_when(&sections, &values, &timeline, Hints::default());
+        let show = |m: Option<Moment>| {
+            m.and_then(|m| Some(format!("{}T{}", m.date?, m.time?.format("%H:%M"))))
+        };
+        (show(when.start), show(when.end))
+    }
+
+    #[test]
+    fn a_bare_hour_after_afternoon_entries_is_read_as_pm() {
+        let md = "## Timeline\n\n- 12:16 ET on June 16, 2020: search broke.\n- 1:00 PM ET: escalated.\n- 4:00 ET, June 16: search restored.\n";
+        let (start, end) = span_of(md);
+        assert_eq!(start.as_deref(), Some("2020-06-16T12:16"));
+        assert_eq!(end.as_deref(), Some("2020-06-16T16:00"));
+        // A 24-hour timeline keeps its rollover past midnight.
+        let md = "## Timeline\n\n- 2020-06-16 23:10: queue stalled.\n- 01:30: queue drained, service restored.\n";
+        assert_eq!(span_of(md).1.as_deref(), Some("2020-06-17T01:30"));
+    }
+
+    #[test]
+    fn planned_work_before_the_first_symptom_does_not_start_the_outage() {
+        let md = "## Timeline\n\n| Time | Event |\n| --- | --- |\n| 2019-11-29 12:00 | Proactively scaling the cluster up to 10 nodes |\n| 2019-11-30 08:24 | Warning: the balancer cannot scale, no free IPs |\n| 2019-12-05 07:00 | All systems verified operational |\n";
+        assert_eq!(
+            span_of(md),
+            (
+                Some("2019-11-30T08:24".to_owned()),
+                Some("2019-12-05T07:00".to_owned())
+            )
+        );
+    }
+
+    #[test]
+    fn the_summary_states_its_end_after_ended_or_ending() {
+        let md = "## Summary\n\nAt 11:23:45 PM PST on August 28, 2017 a script took the balancers down, bringing the ending of the outage at 11:34:08 PM PST.\n";
+        assert_eq!(span_of(md).1.as_deref(), Some("2017-08-28T23:34"));
+    }
 }

@@ -112,15 +112,24 @@ pub fn timing(timeline: &[TimelineEntry]) -> Timing {
 
 /// Minutes since the first timed entry for each entry, never going backwards.
 fn clock(timeline: &[TimelineEntry]) -> Vec<Option<i64>> {
+    let twelve_hour = timeline
+        .iter()
+        .any(|e| e.time.as_deref().is_some_and(datetime::states_meridiem));
     let mut last: Option<(Moment, i64)> = None;
     timeline
         .iter()
         .map(|entry| {
-            let moment = entry.time.as_deref().and_then(moment_of)?;
+            let written = entry.time.as_deref()?;
+            let mut moment = moment_of(written)?;
             let Some((prev, at)) = last else {
                 last = Some((moment, 0));
                 return Some(0);
             };
+            if let (true, Some(p), Some(t)) = (twelve_hour, prev.time, moment.time)
+                && (prev.date == moment.date || moment.date.is_none())
+            {
+                moment.time = Some(datetime::afternoon_if_ambiguous(p, written, t));
+            }
             let step = datetime::minutes_between(&prev, &moment)?;
             let undated = prev.date.is_none() || moment.date.is_none();
             if undated && moment.time < prev.time && step > MAX_ROLLOVER_MINUTES {
