@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::mentions;
 use super::sections::{Entry, EntryKind, Section, SectionKind};
 
 /// One promised action.
@@ -16,13 +17,44 @@ pub struct MeasureItem {
     pub line: usize,
 }
 
-/// Every action item of the measures sections, in document order.
+/// Every action item of the measures sections, in document order. A document without
+/// such a section often states its actions as lessons ("We need to document the deploy
+/// process"): those promises are its measures then.
 pub fn measures(sections: &[Section]) -> Vec<MeasureItem> {
-    sections
+    let items: Vec<MeasureItem> = sections
         .iter()
         .filter(|s| s.kind == SectionKind::Measures)
         .flat_map(|s| section_items(&s.entries))
-        .collect()
+        .collect();
+    if items.is_empty() {
+        lessons_that_promise_actions(sections)
+    } else {
+        items
+    }
+}
+
+/// The top-level list items of the lessons — a "Lessons learned" section, or a list after
+/// a line such as "The lessons we take away are:" — that each promise an action.
+fn lessons_that_promise_actions(sections: &[Section]) -> Vec<MeasureItem> {
+    let mut out = Vec::new();
+    for section in sections {
+        let mut in_lessons = section.kind == SectionKind::Lessons;
+        for entry in &section.entries {
+            match entry.kind {
+                EntryKind::Line | EntryKind::Label if section.kind != SectionKind::Lessons => {
+                    in_lessons = is_label_text(&entry.text)
+                        && mentions(&entry.text, &["lesson", "takeaway", "take away"]);
+                }
+                EntryKind::Item { depth: 0, .. }
+                    if in_lessons && sentences(&entry.text).iter().any(|s| promises_action(s)) =>
+                {
+                    push_text(&mut out, entry, None);
+                }
+                _ => {}
+            }
+        }
+    }
+    out
 }
 
 fn section_items(entries: &[Entry]) -> Vec<MeasureItem> {
@@ -468,6 +500,17 @@ mod tests {
         );
         assert_eq!(found.len(), 2, "{found:?}");
         let found = items("## Prevention\nMonitoring of the pool will be improved.\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+    }
+
+    #[test]
+    fn without_a_measures_section_lessons_that_promise_actions_are_the_measures() {
+        let md = "## Postmortem\n\nThe lessons we take away are as follows:\n\n- We need to document how a release commit is picked.\n- Staging drifted from production for months.\n- When changes merge, we need to deploy them the same week.\n\n## Lessons learned\n\n- Caches hid the outage from some users.\n";
+        let found = items(md);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[1].0.starts_with("When changes merge"), "{found:?}");
+        // With a measures section, lessons stay lessons.
+        let found = items(&format!("{md}\n## Action items\n\n- Add a deploy checklist\n"));
         assert_eq!(found.len(), 1, "{found:?}");
     }
 
