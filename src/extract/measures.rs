@@ -510,7 +510,9 @@ mod tests {
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(found[1].0.starts_with("When changes merge"), "{found:?}");
         // With a measures section, lessons stay lessons.
-        let found = items(&format!("{md}\n## Action items\n\n- Add a deploy checklist\n"));
+        let found = items(&format!(
+            "{md}\n## Action items\n\n- Add a deploy checklist\n"
+        ));
         assert_eq!(found.len(), 1, "{found:?}");
     }
 

@@ -76,22 +76,36 @@ fn section_entries(entries: &[Entry]) -> Vec<TimelineEntry> {
                 day,
                 line: entry.line,
             }),
-            None if any_timed && !out.is_empty() => {
-                // A continuation line without its own time belongs to the entry above.
-                let last = out.last_mut().expect("checked non-empty");
-                last.text.push(' ');
-                last.text.push_str(&one_line(&entry.text));
+            // A table row is an entry of its own even without a time ("…").
+            None if any_timed && !matches!(entry.kind, EntryKind::Row { .. }) => {
+                // A continuation line without its own time belongs to the entry above;
+                // lines before the first timed entry only introduce the timeline.
+                if let Some(last) = out.last_mut() {
+                    last.text.push(' ');
+                    last.text.push_str(&one_line(&entry.text));
+                }
             }
-            None if any_timed => {}
             None => out.push(TimelineEntry {
                 time: None,
-                text: one_line(&entry.text),
+                text: one_line(&untimed_text(entry)),
                 day,
                 line: entry.line,
             }),
         }
     }
     out
+}
+
+/// An untimed entry's text: a table row without its placeholder time cell ("…", "—").
+fn untimed_text(entry: &Entry) -> String {
+    match &entry.kind {
+        EntryKind::Row { cells, .. }
+            if cells.len() > 1 && !cells[0].chars().any(char::is_alphanumeric) =>
+        {
+            cells[1..].join(" | ")
+        }
+        _ => entry.text.clone(),
+    }
 }
 
 /// Whether a line opens with a time followed by words ("2:20 PM (GMT) a user complained"),
@@ -318,6 +332,15 @@ mod tests {
             entries("### Timeline\n\n**22:30** — pods evicted\n\n- **23:10 UTC:** restarted\n");
         assert_eq!(bold[0], (Some("22:30".into()), "pods evicted".into()));
         assert_eq!(bold[1], (Some("23:10 UTC".into()), "restarted".into()));
+    }
+
+    #[test]
+    fn a_table_row_without_a_time_is_an_entry_of_its_own() {
+        let table = entries(
+            "## Timeline\n| Time | Event |\n|--|--|\n| 06:00 | replaced |\n| ... | pods unscheduled |\n| 07:00 | verified |\n",
+        );
+        assert_eq!(table.len(), 3, "{table:?}");
+        assert_eq!(table[1], (None, "pods unscheduled".into()));
     }
 
     #[test]
