@@ -2,6 +2,7 @@
 //! sections, whatever their spelling (`## Issue Summary:`, `ISSUE SUMMARY.`,
 //! `**Timeline:**`, `#### Root cause and resolution`).
 
+use super::datetime;
 use super::mentions;
 use crate::parse::{Block, BlockKind};
 
@@ -272,7 +273,8 @@ fn heading_level(entry: &Entry) -> Option<u8> {
     }
     let text = entry.text.trim();
     let words = text.split_whitespace().count();
-    if words == 0 || words > 8 {
+    // "**16:30 UTC - Incident resolution:**" is a timeline event, not a heading.
+    if words == 0 || words > 8 || opens_with_clock_time(text) {
         return None;
     }
     let bold_only = entry.lead.as_deref().is_some_and(|lead| {
@@ -292,6 +294,14 @@ fn heading_level(entry: &Entry) -> Option<u8> {
         || (known_label && plain_line)
         || (plain_line && is_bare_section_name(text)))
     .then_some(7)
+}
+
+/// Whether a text opens with a time of day ("16:30 UTC - …", "9.15pm: …").
+fn opens_with_clock_time(text: &str) -> bool {
+    let first = text.split_whitespace().next().unwrap_or("");
+    first.starts_with(|c: char| c.is_ascii_digit())
+        && first.contains([':', '.'])
+        && datetime::find_time(first).is_some()
 }
 
 /// A line holding nothing but a section name ("Timeline", "Root Cause and Resolution"):

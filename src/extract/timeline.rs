@@ -36,11 +36,12 @@ pub fn timeline(sections: &[Section]) -> Vec<TimelineEntry> {
 fn section_entries(entries: &[Entry]) -> Vec<TimelineEntry> {
     let content: Vec<Entry> = entries
         .iter()
-        .filter(|e| {
-            !matches!(
-                e.kind,
-                EntryKind::Code | EntryKind::Label | EntryKind::Row { header: true, .. }
-            )
+        .filter(|e| match e.kind {
+            EntryKind::Code | EntryKind::Row { header: true, .. } => false,
+            // "- **14:30 UTC - Issue detected:**" over its sub-points reads as a label, but
+            // its time makes it an event.
+            EntryKind::Label => leading_time(e).is_some(),
+            _ => true,
         })
         .flat_map(split_at_timed_lines)
         .collect();
@@ -341,6 +342,16 @@ mod tests {
         );
         assert_eq!(table.len(), 3, "{table:?}");
         assert_eq!(table[1], (None, "pods unscheduled".into()));
+    }
+
+    #[test]
+    fn bold_timed_labels_over_sub_points_are_events() {
+        let found = entries(
+            "**Timeline:**\n- **14:30 UTC - Issue detected:**\n  - Alerts fired.\n\n- **16:30 UTC - Incident resolution:**\n  - Rate limits applied.\n  - Service restored.\n",
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[1].0.as_deref(), Some("16:30 UTC"));
+        assert!(found[1].1.contains("Service restored"), "{found:?}");
     }
 
     #[test]
