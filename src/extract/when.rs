@@ -183,18 +183,21 @@ pub fn find_when(
                 .filter(|e| states_total_length(&e.text))
                 .find_map(|e| datetime::find_duration_minutes(&e.text))
         });
+    // A zone stated beside some other time (a pasted "Date: … 07:32:16 GMT" header) is
+    // that time's zone, not necessarily the outage's.
+    let outage_times: Vec<_> = [when.start, when.end]
+        .iter()
+        .flatten()
+        .filter_map(|m| m.time)
+        .collect();
+    let zone_of = |text: &str| {
+        let other_time = datetime::find_time(text).is_some_and(|t| !outage_times.contains(&t));
+        (!other_time).then(|| datetime::find_zone(text)).flatten()
+    };
     when.zone = when
         .zone
-        .or_else(|| {
-            time_values
-                .iter()
-                .find_map(|l| datetime::find_zone(&l.value))
-        })
-        .or_else(|| {
-            header
-                .iter()
-                .find_map(|(text, _)| datetime::find_zone(text))
-        });
+        .or_else(|| time_values.iter().find_map(|l| zone_of(&l.value)))
+        .or_else(|| header.iter().find_map(|(text, _)| zone_of(text)));
     // The timeline: its first event and the one where service came back.
     fill_from_timeline(&mut when, sections, timeline, year);
     when
@@ -473,12 +476,16 @@ mod tests {
     use crate::extract::{labels, sections, timeline};
     use crate::parse::parse_blocks;
 
-    /// (start, end) as `YYYY-MM-DDTHH:MM` strings, the way export writes them.
-    fn span_of(md: &str) -> (Option<String>, Option<String>) {
+    fn when_of(md: &str) -> When {
         let sections = sections::sections(&parse_blocks(md, 1));
         let values = labels::labelled_values(&sections);
         let timeline = timeline::timeline(&sections);
-        let when = find_when(&sections, &values, &timeline, Hints::default());
+        find_when(&sections, &values, &timeline, Hints::default())
+    }
+
+    /// (start, end) as `YYYY-MM-DDTHH:MM` strings, the way export writes them.
+    fn span_of(md: &str) -> (Option<String>, Option<String>) {
+        let when = when_of(md);
         let show = |m: Option<Moment>| {
             m.and_then(|m| Some(format!("{}T{}", m.date?, m.time?.format("%H:%M"))))
         };
@@ -506,6 +513,14 @@ mod tests {
                 Some("2019-12-05T07:00".to_owned())
             )
         );
+    }
+
+    #[test]
+    fn a_zone_beside_another_time_is_not_the_outages_zone() {
+        let md = "## Summary\n\nAt Nov 1, 2022 6:00 AM the site failed.\nDate: Tue, 1 Nov 2022 07:32:16 GMT\n";
+        assert_eq!(when_of(md).zone, None);
+        let md = "## Summary\n\nStart: Nov 1, 2022 6:00 AM\nEnd: 7:00 AM WAT\n";
+        assert_eq!(when_of(md).zone.as_deref(), Some("WAT"));
     }
 
     #[test]
