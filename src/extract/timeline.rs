@@ -7,6 +7,7 @@ use regex::Regex;
 use serde::Serialize;
 
 use super::datetime;
+use super::mentions;
 use super::sections::{Entry, EntryKind, Section, SectionKind};
 
 /// One timeline event.
@@ -86,6 +87,8 @@ fn section_entries(entries: &[Entry]) -> Vec<TimelineEntry> {
                     last.text.push_str(&one_line(&entry.text));
                 }
             }
+            // "A full timeline is on the status page" points elsewhere: no event.
+            None if mentions(&entry.text, &["timeline"]) => {}
             None => out.push(TimelineEntry {
                 time: None,
                 text: one_line(&untimed_text(entry)),
@@ -358,6 +361,9 @@ mod tests {
     fn untimed_lists_count_each_item() {
         let found = entries("## Timeline\n- alert\n- investigation\n- fix\n");
         assert_eq!(found.len(), 3);
+        // A line pointing to a timeline kept elsewhere is no event.
+        let found = entries("## Timeline\nA full timeline is available on the status page.\n");
+        assert!(found.is_empty(), "{found:?}");
         assert!(found.iter().all(|(t, _)| t.is_none()));
     }
 }
