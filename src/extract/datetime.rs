@@ -16,7 +16,7 @@ use calendar::{PDate, WEEKDAYS, date_at, raw_date_at, raw_time_at, time_at, vali
 use tokens::{Kind, Toks, tokenize};
 
 pub use duration::find_duration_minutes;
-pub use zone::find_zone;
+pub use zone::{find_zone, utc_offset_minutes};
 
 /// A point in time as written: a day, a time of day, or both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -766,6 +766,24 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(find_zone(input).as_deref(), *want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn fixed_offsets_of_zones() {
+        let cases: &[(&str, Option<i32>)] = &[
+            ("UTC", Some(0)),
+            ("WAT", Some(60)),
+            ("EAT", Some(180)),
+            ("PST", Some(-480)),
+            ("IST", Some(330)),
+            ("+01:00", Some(60)),
+            ("-07:30", Some(-450)),
+            ("PT", None),
+            ("XYZ", None),
+        ];
+        for (zone, want) in cases {
+            assert_eq!(utc_offset_minutes(zone), *want, "{zone}");
         }
     }
 

@@ -8,8 +8,11 @@
 
 use std::fmt::Write;
 
+use chrono::{DateTime, FixedOffset, SecondsFormat};
+
 use super::charts::esc;
 use super::views::SiteView;
+use crate::extract::datetime;
 use crate::kb::{KnowledgeBase, Postmortem};
 use crate::output::OutputFile;
 
@@ -51,11 +54,12 @@ pub fn atom(kb: &KnowledgeBase, site: &SiteView, feed: &Feed<'_>) -> OutputFile 
         }
     };
     let members: Vec<&Postmortem> = feed.members.iter().map(|&i| &kb.postmortems[i]).collect();
+    // The newest start on the world's clock, not the latest-looking string.
     let updated = members
         .iter()
-        .filter_map(|p| timestamp(p))
+        .filter_map(|p| instant(p))
         .max()
-        .unwrap_or_else(|| EPOCH.to_owned());
+        .map_or_else(|| EPOCH.to_owned(), atom_date);
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     let _ = writeln!(
         xml,
@@ -83,7 +87,7 @@ pub fn atom(kb: &KnowledgeBase, site: &SiteView, feed: &Feed<'_>) -> OutputFile 
             esc(&pm.facts.title),
             esc(&id(&page)),
             esc(&link(&page)),
-            timestamp(pm).unwrap_or_else(|| updated.clone()),
+            instant(pm).map_or_else(|| updated.clone(), atom_date),
             esc(summary)
         );
         for slug in &pm.labels.root_causes {
@@ -124,13 +128,44 @@ pub fn sitemap(site: &SiteView, pages: &[&str]) -> OutputFile {
     OutputFile::text("sitemap.xml", xml)
 }
 
-/// The postmortem's start as an Atom date. The wall clock is written as UTC: feeds only
-/// need an order, and the zone a postmortem states is often not an offset.
-fn timestamp(pm: &Postmortem) -> Option<String> {
+/// The postmortem's start as an instant: its wall clock at the offset of the zone it
+/// states; a start without a known offset ("PT", or no zone) is taken as UTC, the closest
+/// a feed reader can get to it.
+fn instant(pm: &Postmortem) -> Option<DateTime<FixedOffset>> {
     let moment = pm.facts.started_at?;
-    let day = moment.date?;
-    let time = moment
-        .time
-        .map_or("00:00:00".to_owned(), |t| t.format("%H:%M:00").to_string());
-    Some(format!("{}T{time}Z", day.format("%Y-%m-%d")))
+    let wall = moment.date?.and_time(moment.time.unwrap_or_default());
+    let offset = pm
+        .facts
+        .timezone
+        .as_deref()
+        .and_then(datetime::utc_offset_minutes)
+        .and_then(|minutes| FixedOffset::east_opt(minutes * 60))
+        .unwrap_or(FixedOffset::east_opt(0)?);
+    wall.and_local_timezone(offset).single()
+}
+
+/// An Atom date (RFC 3339, `Z` for UTC).
+fn atom_date(instant: DateTime<FixedOffset>) -> String {
+    instant.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atom_dates_carry_the_stated_offset() {
+        let at = |minutes: i32| {
+            let offset = FixedOffset::east_opt(minutes * 60).unwrap();
+            chrono::NaiveDate::from_ymd_opt(2024, 3, 9)
+                .unwrap()
+                .and_hms_opt(22, 5, 0)
+                .unwrap()
+                .and_local_timezone(offset)
+                .unwrap()
+        };
+        assert_eq!(atom_date(at(0)), "2024-03-09T22:05:00Z");
+        assert_eq!(atom_date(at(60)), "2024-03-09T22:05:00+01:00");
+        assert_eq!(atom_date(at(-450)), "2024-03-09T22:05:00-07:30");
+    }
 }

@@ -131,3 +131,60 @@ pub fn find_zone(text: &str) -> Option<String> {
         zone_at(&tk, i, after_time).map(|(z, _)| z)
     })
 }
+
+/// Offsets from UTC, in minutes, of the abbreviations that name one fixed offset. The
+/// generic "PT"/"ET"/"CT"/"MT" switch with daylight saving, so they have none.
+const OFFSETS: &[(&str, i32)] = &[
+    ("UTC", 0),
+    ("GMT", 0),
+    ("WET", 0),
+    ("WEST", 60),
+    ("BST", 60),
+    ("CET", 60),
+    ("WAT", 60),
+    ("CEST", 120),
+    ("CAT", 120),
+    ("EET", 120),
+    ("SAST", 120),
+    ("EEST", 180),
+    ("EAT", 180),
+    ("MSK", 180),
+    ("IST", 330),
+    ("SGT", 480),
+    ("HKT", 480),
+    ("JST", 540),
+    ("KST", 540),
+    ("AEST", 600),
+    ("AEDT", 660),
+    ("NZST", 720),
+    ("NZDT", 780),
+    ("HST", -600),
+    ("AKST", -540),
+    ("AKDT", -480),
+    ("PST", -480),
+    ("PDT", -420),
+    ("MST", -420),
+    ("MDT", -360),
+    ("CST", -360),
+    ("CDT", -300),
+    ("EST", -300),
+    ("EDT", -240),
+];
+
+/// The UTC offset in minutes of a zone as [`find_zone`] normalises it ("WAT" → 60,
+/// "-07:00" → -420), so a wall-clock time can be placed on the world's clock; `None`
+/// for a zone whose offset depends on the date.
+pub fn utc_offset_minutes(zone: &str) -> Option<i32> {
+    if let Some((sign, rest)) = zone
+        .strip_prefix('+')
+        .map(|r| (1, r))
+        .or_else(|| zone.strip_prefix('-').map(|r| (-1, r)))
+    {
+        let (h, m) = rest.split_once(':')?;
+        return Some(sign * (h.parse::<i32>().ok()? * 60 + m.parse::<i32>().ok()?));
+    }
+    OFFSETS
+        .iter()
+        .find(|(name, _)| *name == zone)
+        .map(|&(_, minutes)| minutes)
+}
