@@ -7,6 +7,7 @@ mod insights;
 mod markdown;
 mod nesting;
 mod postmortem;
+mod taxonomy_pages;
 mod theme;
 pub mod views;
 
@@ -21,7 +22,7 @@ use serde::Serialize;
 use crate::discover::Asset;
 use crate::kb::{CategoryUse, KnowledgeBase, Postmortem};
 use crate::output::OutputFile;
-use crate::taxonomy::Category;
+use taxonomy_pages::Kind;
 use views::{Chip, SiteView, Summary};
 
 /// Why a page could not be rendered.
@@ -131,52 +132,6 @@ fn feeds_of(kb: &KnowledgeBase, site: &SiteView) -> Vec<OutputFile> {
     out
 }
 
-/// Which taxonomy a listing is about.
-struct Kind<'a> {
-    key: &'static str,
-    title: &'static str,
-    singular: &'static str,
-    categories: &'a [Category],
-    uses: &'a [CategoryUse],
-}
-
-impl<'a> Kind<'a> {
-    fn root_causes(kb: &'a KnowledgeBase) -> Self {
-        Self {
-            key: "root-causes",
-            title: "Root causes",
-            singular: "root cause",
-            categories: &kb.taxonomy.root_causes,
-            uses: &kb.root_causes,
-        }
-    }
-
-    fn measures(kb: &'a KnowledgeBase) -> Self {
-        Self {
-            key: "measures",
-            title: "Corrective measures",
-            singular: "measure",
-            categories: &kb.taxonomy.measures,
-            uses: &kb.measures,
-        }
-    }
-
-    fn view(&self) -> KindView {
-        KindView {
-            key: self.key,
-            title: self.title,
-            singular: self.singular,
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct KindView {
-    key: &'static str,
-    title: &'static str,
-    singular: &'static str,
-}
-
 #[derive(Serialize)]
 struct Page<'a, T: Serialize> {
     site: &'a SiteView,
@@ -257,91 +212,6 @@ impl Renderer<'_> {
             .map(|p| views::summary(kb, p))
             .collect();
         self.page("index.html", "", "./", Home { postmortems, stats })
-    }
-
-    fn taxonomy_index(&self, kind: &Kind<'_>) -> Result<OutputFile, RenderError> {
-        #[derive(Serialize)]
-        struct Group<'a> {
-            title: &'static str,
-            facet: &'static str,
-            categories: Vec<views::CategoryView<'a>>,
-        }
-        #[derive(Serialize)]
-        struct Index<'a> {
-            kind: KindView,
-            groups: Vec<Group<'a>>,
-        }
-        let pairs: Vec<_> = kind.categories.iter().zip(kind.uses).collect();
-        let group = |title, facet, wanted: fn(&Category) -> bool| Group {
-            title,
-            facet,
-            categories: pairs
-                .iter()
-                .filter(|(c, _)| wanted(c))
-                .map(|(c, u)| views::category(c, u))
-                .collect(),
-        };
-        use crate::taxonomy::Facet;
-        let groups = if kind.key == "measures" {
-            vec![group("Measures", "measure", |_| true)]
-        } else {
-            vec![
-                group("Component — where it broke", "component", |c| {
-                    c.facet == Facet::Component
-                }),
-                group("Mechanism — how it broke", "mechanism", |c| {
-                    c.facet != Facet::Component
-                }),
-            ]
-        };
-        self.page(
-            "taxonomy.html",
-            &format!("{}/", kind.key),
-            "../",
-            Index {
-                kind: kind.view(),
-                groups,
-            },
-        )
-    }
-
-    fn category(
-        &self,
-        kind: &Kind<'_>,
-        category: &Category,
-        used: &CategoryUse,
-    ) -> Result<OutputFile, RenderError> {
-        #[derive(Serialize)]
-        struct CategoryPage<'a> {
-            kind: KindView,
-            category: views::CategoryView<'a>,
-            postmortems: Vec<Summary<'a>>,
-            lessons: Option<insights::LessonsView<'a>>,
-            promised_by: Vec<insights::PromisedBy<'a>>,
-        }
-        let kb = self.kb;
-        let measures = kind.key == "measures";
-        let view = CategoryPage {
-            kind: kind.view(),
-            category: views::category(category, used),
-            postmortems: used
-                .postmortems
-                .iter()
-                .map(|&i| views::summary(kb, &kb.postmortems[i]))
-                .collect(),
-            lessons: (!measures).then(|| insights::lessons(kb, &category.slug, used)),
-            promised_by: if measures {
-                insights::promised_by(kb, &category.slug, used)
-            } else {
-                Vec::new()
-            },
-        };
-        self.page(
-            "category.html",
-            &format!("{}/{}/", kind.key, category.slug),
-            "../../",
-            view,
-        )
     }
 
     /// The search page: the form with its filters; `static/search.js` fills the results
