@@ -1,5 +1,7 @@
 //! Rule matching: compiles a category's phrases into stem patterns and scores text against them.
 
+use std::collections::HashSet;
+
 use tantivy::tokenizer::TextAnalyzer;
 
 use super::TaxonomyError;
@@ -109,6 +111,22 @@ impl Pattern {
         })
     }
 
+    /// Whether every word of the phrase that must match exactly is among `present`: a
+    /// phrase that cannot occur is skipped without scanning a (possibly huge) clause.
+    fn may_occur(&self, present: &HashSet<String>) -> bool {
+        self.positions.iter().all(|alts| {
+            alts.iter().any(|a| match a {
+                Alt::Exact(stem) => present.contains(stem),
+                Alt::Prefix(_) => true,
+            })
+        })
+    }
+
+    /// Whether the phrase occurs in the clause.
+    pub(crate) fn occurs_in_clause(&self, clause: &Clause) -> bool {
+        self.may_occur(&clause.present) && self.occurs_in(&clause.tokens)
+    }
+
     /// Whether the phrase occurs in `tokens` (in order, with at most `slop` words in between).
     pub(crate) fn occurs_in(&self, tokens: &[String]) -> bool {
         let first = &self.positions[0];
@@ -153,6 +171,19 @@ fn compile_word(analyzer: &mut TextAnalyzer, word: &str) -> Vec<Vec<Alt>> {
         .collect()
 }
 
+/// One analysed clause: its stems in order, and the set of them.
+pub(crate) struct Clause {
+    tokens: Vec<String>,
+    present: HashSet<String>,
+}
+
+impl Clause {
+    pub(crate) fn new(tokens: Vec<String>) -> Self {
+        let present = tokens.iter().cloned().collect();
+        Self { tokens, present }
+    }
+}
+
 /// A category's compiled rules.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Rules {
@@ -163,14 +194,14 @@ pub(crate) struct Rules {
 impl Rules {
     /// Score of the clauses (already analysed) for this category: the sum of the weights of the
     /// distinct phrases found, ignoring clauses where one of the negative phrases occurs.
-    pub(crate) fn score(&self, clauses: &[Vec<String>]) -> f32 {
+    pub(crate) fn score(&self, clauses: &[Clause]) -> f32 {
         let mut found = vec![false; self.phrases.len()];
-        for tokens in clauses {
-            if self.negative.iter().any(|n| n.occurs_in(tokens)) {
+        for clause in clauses {
+            if self.negative.iter().any(|n| n.occurs_in_clause(clause)) {
                 continue;
             }
             for (i, p) in self.phrases.iter().enumerate() {
-                if !found[i] && p.occurs_in(tokens) {
+                if !found[i] && p.occurs_in_clause(clause) {
                     found[i] = true;
                 }
             }

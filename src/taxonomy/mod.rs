@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 pub use analyze::english_analyzer;
 use analyze::{clauses, stems};
-use classify::{Pattern, Rules};
+use classify::{Clause, Pattern, Rules};
 pub use phrases::{Phrases, analyse};
 
 /// The vocabulary shipped with pmkb, kept as data so sites can read and override it.
@@ -257,10 +257,10 @@ impl Taxonomy {
     pub fn classify_root_cause(&self, text: &str) -> Vec<String> {
         let mut analyzer = english_analyzer();
         let markers = ignored_clause_markers();
-        let analysed: Vec<Vec<String>> = clauses(text)
+        let analysed: Vec<Clause> = clauses(text)
             .iter()
-            .map(|c| stems(&mut analyzer, c))
-            .filter(|tokens| !markers.iter().any(|m| m.occurs_in(tokens)))
+            .map(|c| Clause::new(stems(&mut analyzer, c)))
+            .filter(|clause| !markers.iter().any(|m| m.occurs_in_clause(clause)))
             .collect();
         assign(&self.root_causes, &analysed)
     }
@@ -268,9 +268,9 @@ impl Taxonomy {
     /// Measure slugs for one measure/action item text, sorted, deduplicated.
     pub fn classify_measure(&self, text: &str) -> Vec<String> {
         let mut analyzer = english_analyzer();
-        let analysed: Vec<Vec<String>> = clauses(text)
+        let analysed: Vec<Clause> = clauses(text)
             .iter()
-            .map(|c| stems(&mut analyzer, c))
+            .map(|c| Clause::new(stems(&mut analyzer, c)))
             .collect();
         assign(&self.measures, &analysed)
     }
@@ -295,13 +295,13 @@ impl Category {
     }
 
     /// Whether the analysed clauses reach this category's threshold.
-    fn matches(&self, clauses: &[Vec<String>]) -> bool {
+    fn matches(&self, clauses: &[Clause]) -> bool {
         let score = self.rules().score(clauses) * self.weight;
         score > 0.0 && score >= self.threshold
     }
 }
 
-fn assign(categories: &[Category], clauses: &[Vec<String>]) -> Vec<String> {
+fn assign(categories: &[Category], clauses: &[Clause]) -> Vec<String> {
     let mut out: Vec<String> = categories
         .iter()
         .filter(|c| c.matches(clauses))
