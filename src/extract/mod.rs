@@ -14,7 +14,7 @@ mod when;
 
 pub use measures::MeasureItem;
 pub use sections::{Section, SectionKind};
-pub use timeline::TimelineEntry;
+pub use timeline::{TimelineEntry, writes_meridiem};
 
 use datetime::Moment;
 

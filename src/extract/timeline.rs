@@ -25,6 +25,14 @@ pub struct TimelineEntry {
     pub line: usize,
 }
 
+/// Whether a timeline writes AM/PM on some of its times: then a bare "4:00" after
+/// "1:00 PM" is read as the afternoon ([`datetime::afternoon_if_ambiguous`]).
+pub fn writes_meridiem(timeline: &[TimelineEntry]) -> bool {
+    timeline
+        .iter()
+        .any(|e| e.time.as_deref().is_some_and(datetime::states_meridiem))
+}
+
 /// The entries of every timeline section, in document order.
 pub fn timeline(sections: &[Section]) -> Vec<TimelineEntry> {
     sections

@@ -5,7 +5,7 @@ use super::datetime::{self, Moment, Span};
 use super::labels::Labelled;
 use super::mentions;
 use super::sections::{Section, SectionKind};
-use super::timeline::TimelineEntry;
+use super::timeline::{self, TimelineEntry};
 
 /// The outage's time facts as found in the text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -321,9 +321,7 @@ fn fill_from_timeline(
     if when.zone.is_none() && (when.start.is_some() || !timeline.is_empty()) {
         when.zone = timeline_zone();
     }
-    let twelve_hour = timeline
-        .iter()
-        .any(|e| e.time.as_deref().is_some_and(datetime::states_meridiem));
+    let twelve_hour = timeline::writes_meridiem(timeline);
     let mut previous: Option<Moment> = None;
     let timed: Vec<(Moment, &TimelineEntry)> = timeline
         .iter()

@@ -112,9 +112,7 @@ pub fn timing(timeline: &[TimelineEntry]) -> Timing {
 
 /// Minutes since the first timed entry for each entry, never going backwards.
 fn clock(timeline: &[TimelineEntry]) -> Vec<Option<i64>> {
-    let twelve_hour = timeline
-        .iter()
-        .any(|e| e.time.as_deref().is_some_and(datetime::states_meridiem));
+    let twelve_hour = crate::extract::writes_meridiem(timeline);
     let mut last: Option<(Moment, i64)> = None;
     timeline
         .iter()
