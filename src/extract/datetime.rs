@@ -28,6 +28,11 @@ pub struct Moment {
 }
 
 impl Moment {
+    /// Whether two moments may fall on one day: the same date, or a date left unsaid.
+    pub fn may_share_day(&self, other: &Moment) -> bool {
+        self.date.is_none() || other.date.is_none() || self.date == other.date
+    }
+
     /// `YYYY-MM-DDTHH:MM` when both, `YYYY-MM-DD` when only the date, None when no date.
     pub fn to_export(&self) -> Option<String> {
         let d = self.date?;

@@ -330,7 +330,7 @@ fn fill_from_timeline(
             let mut moment = datetime::find_span_in_year(written, year).map(|s| s.start)?;
             moment.date = moment.date.or(e.day);
             let time = moment.time?;
-            if let Some(prev) = previous.filter(|p| twelve_hour && same_day(p, &moment)) {
+            if let Some(prev) = previous.filter(|p| twelve_hour && p.may_share_day(&moment)) {
                 moment.time = prev
                     .time
                     .map(|p| datetime::afternoon_if_ambiguous(p, written, time));
@@ -385,11 +385,6 @@ fn fill_from_timeline(
     if when.end.is_some() && when.end == when.start {
         when.end = None;
     }
-}
-
-/// Whether two moments may fall on one day: the same date, or a date left unsaid.
-fn same_day(a: &Moment, b: &Moment) -> bool {
-    a.date.is_none() || b.date.is_none() || a.date == b.date
 }
 
 /// "From 11 AM to 12:30 AM" almost always means half past noon: an end just after

@@ -124,7 +124,7 @@ fn clock(timeline: &[TimelineEntry]) -> Vec<Option<i64>> {
                 return Some(0);
             };
             if let (true, Some(p), Some(t)) = (twelve_hour, prev.time, moment.time)
-                && (prev.date == moment.date || moment.date.is_none())
+                && prev.may_share_day(&moment)
             {
                 moment.time = Some(datetime::afternoon_if_ambiguous(p, written, t));
             }
