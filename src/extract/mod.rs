@@ -200,6 +200,8 @@ pub(crate) fn mentions(text: &str, words: &[&str]) -> bool {
     words.iter().any(|w| text.contains(w))
 }
 
+const MINUTES_PER_DAY: i64 = 24 * 60;
+
 /// A declared value wins; otherwise the found one is used and the field noted as inferred.
 fn pick<T>(
     inferred: &mut Vec<&'static str>,
@@ -245,8 +247,18 @@ fn front_matter_warning(doc: &Document, key: &str, value: &str, expected: &str) 
     .with_hint(format!("write {expected}"))
 }
 
+/// The end a start and a length give. A start known only by its day gives an end day
+/// only for whole days ("lasted 3 days, starting 2024-03-01" ends on 2024-03-04).
 fn add_minutes(start: &Moment, minutes: i64) -> Option<Moment> {
-    let (date, time) = (start.date?, start.time?);
+    let date = start.date?;
+    let Some(time) = start.time else {
+        let days =
+            (minutes > 0 && minutes % MINUTES_PER_DAY == 0).then_some(minutes / MINUTES_PER_DAY)?;
+        return Some(Moment {
+            date: date.checked_add_days(chrono::Days::new(u64::try_from(days).ok()?)),
+            time: None,
+        });
+    };
     let end = date
         .and_time(time)
         .checked_add_signed(chrono::TimeDelta::try_minutes(minutes)?)?;
@@ -267,4 +279,23 @@ fn impact_lines(sections: &[Section]) -> Vec<&str> {
         .flat_map(|s| s.entries.iter().map(|e| e.text.as_str()));
     lines.extend(impact_elsewhere);
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> Moment {
+        datetime::parse_moment(text).expect("a date")
+    }
+
+    #[test]
+    fn an_end_from_a_start_and_a_length() {
+        let end = add_minutes(&day("2024-03-01 23:30"), 90).and_then(|m| m.to_export());
+        assert_eq!(end.as_deref(), Some("2024-03-02T01:00"));
+        // A day without a time gives an end day for whole days only.
+        let end = add_minutes(&day("2024-03-01"), 3 * MINUTES_PER_DAY).and_then(|m| m.to_export());
+        assert_eq!(end.as_deref(), Some("2024-03-04"));
+        assert_eq!(add_minutes(&day("2024-03-01"), 90), None);
+    }
 }

@@ -232,12 +232,20 @@ pub fn end_on_start_day(start: &Moment, end: Moment) -> Moment {
 /// ("… and was fully operational by 2:30 PM").
 fn stated_end(text: &str, start: &Moment, year: Option<i32>) -> Option<Moment> {
     let lower = text.to_lowercase();
-    let after_keyword = [" until ", " till ", " ended ", " ending ", " end of the "]
-        .iter()
-        .find_map(|k| lower.find(k).map(|i| i + k.len()))
-        .and_then(|i| text.get(i..))
-        .and_then(|rest| datetime::find_span_in_year(rest, year))
-        .map(|span| span.start);
+    let after_keyword = [
+        " until ",
+        " till ",
+        " ended ",
+        " ending ",
+        " end of the ",
+        " end: ",
+        " end time: ",
+    ]
+    .iter()
+    .find_map(|k| lower.find(k).map(|i| i + k.len()))
+    .and_then(|i| text.get(i..))
+    .and_then(|rest| datetime::find_span_in_year(rest, year))
+    .map(|span| span.start);
     let end = after_keyword.or_else(|| {
         is_restoration(text)
             .then(|| datetime::last_time(text))
@@ -268,6 +276,15 @@ fn mentions_length(text: &str) -> bool {
             "down for",
             "for approximately",
             "for about",
+            "for roughly",
+            "for around",
+            "for nearly",
+            "for almost",
+            "for over",
+            "for more than",
+            "for less than",
+            "for just",
+            "lasting",
             "disruption",
             "unavailable for",
             "degraded for",
@@ -520,5 +537,14 @@ mod tests {
     fn the_summary_states_its_end_after_ended_or_ending() {
         let md = "## Summary\n\nAt 11:23:45 PM PST on August 28, 2017 a script took the balancers down, bringing the ending of the outage at 11:34:08 PM PST.\n";
         assert_eq!(span_of(md).1.as_deref(), Some("2017-08-28T23:34"));
+        let md = "## Summary\n\nStart: 2024-05-05 14:00 UTC. End: 2024-05-05 15:30 UTC.\n";
+        assert_eq!(span_of(md).1.as_deref(), Some("2024-05-05T15:30"));
+    }
+
+    #[test]
+    fn a_length_after_for_roughly_is_the_outages() {
+        let md =
+            "## Summary\n\nOn 2024-01-05 at 15:00 UTC the site failed for roughly half an hour.\n";
+        assert_eq!(when_of(md).stated_minutes, Some(30));
     }
 }
