@@ -82,13 +82,18 @@ fn following_text(entries: &[Entry]) -> String {
 }
 
 /// Splits `Label: value` (or a bold lead) off an entry.
+/// A key/value table row ("| End | 2024-07-10 12:15 CET |") states its value the same way.
 fn inline_label(entry: &Entry) -> Option<Labelled> {
-    if matches!(entry.kind, EntryKind::Row { .. } | EntryKind::Code) {
-        return None;
-    }
     let text = entry.text.lines().next().unwrap_or("").trim();
-    let (label, value) = match &entry.lead {
-        Some(lead) if lead.len() <= 60 => {
+    let row_value;
+    let (label, value) = match (&entry.kind, &entry.lead) {
+        (EntryKind::Code, _) => return None,
+        (EntryKind::Row { cells, .. }, _) => {
+            let (key, rest) = cells.split_first()?;
+            row_value = rest.join(" ");
+            (key.as_str(), row_value.as_str())
+        }
+        (_, Some(lead)) if lead.len() <= 60 => {
             let rest = text.strip_prefix(lead.as_str()).unwrap_or("");
             (lead.as_str(), rest)
         }
@@ -148,6 +153,19 @@ mod tests {
             found.contains(&("root cause".into(), "A bad index.".into())),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn key_value_table_rows_are_labels() {
+        let found = values(
+            "| Field | Value |\n|---|---|\n| End | 2024-07-10 12:15 CET |\n| 10:00 | alert |\n",
+        );
+        assert!(
+            found.contains(&("end".into(), "2024-07-10 12:15 CET".into())),
+            "{found:?}"
+        );
+        // A timeline row is not a label: its first cell is a time.
+        assert!(!found.iter().any(|(_, v)| v == "alert"), "{found:?}");
     }
 
     #[test]
