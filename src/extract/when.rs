@@ -382,6 +382,16 @@ fn fill_from_timeline(
         Some(start) if start.time.is_none() && first.date.is_none_or(|d| Some(d) == start.date) => {
             start.time = first.time;
         }
+        // A day that comes after the timeline's dated first event is when the postmortem
+        // was written ("Login failures — 2024-05-06" over a March timeline).
+        Some(start)
+            if start.time.is_none()
+                && first
+                    .date
+                    .is_some_and(|d| start.date.is_some_and(|s| d < s)) =>
+        {
+            *start = first;
+        }
         Some(_) => {}
     }
     if when.end.is_none() && when.stated_minutes.is_none() {
@@ -539,6 +549,18 @@ mod tests {
         assert_eq!(span_of(md).1.as_deref(), Some("2017-08-28T23:34"));
         let md = "## Summary\n\nStart: 2024-05-05 14:00 UTC. End: 2024-05-05 15:30 UTC.\n";
         assert_eq!(span_of(md).1.as_deref(), Some("2024-05-05T15:30"));
+    }
+
+    #[test]
+    fn a_title_day_after_the_dated_timeline_is_the_writing_day() {
+        let md = "# Login failures — 2024-05-06\n\n## Timeline\n- March 9th, 2024, 10:05 PM (WAT): logins fail\n- March 10th, 2024, 12:15 AM (WAT): logins succeed again\n";
+        assert_eq!(
+            span_of(md),
+            (
+                Some("2024-03-09T22:05".to_owned()),
+                Some("2024-03-10T00:15".to_owned())
+            )
+        );
     }
 
     #[test]
