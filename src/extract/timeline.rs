@@ -53,6 +53,7 @@ fn section_entries(entries: &[Entry]) -> Vec<TimelineEntry> {
             _ => true,
         })
         .flat_map(split_at_timed_lines)
+        .flat_map(split_at_timed_sentences)
         .collect();
     let content: Vec<&Entry> = content.iter().collect();
     // A line holding only a date ("01-10-2024") sets the day of the entries below it.
@@ -166,6 +167,53 @@ fn split_at_timed_lines(entry: &Entry) -> Vec<Entry> {
         }
     }
     out
+}
+
+/// A paragraph telling the timeline as prose ("At 10:05 AM, alerts fired. At 10:20 AM, we
+/// rolled back.") holds one event per sentence that opens with its own time, when there
+/// are several; sentences without one stay with the event before them.
+fn split_at_timed_sentences(entry: Entry) -> Vec<Entry> {
+    if entry.kind != EntryKind::Line {
+        return vec![entry];
+    }
+    let starts: Vec<usize> = sentence_starts(&entry.text)
+        .into_iter()
+        .filter(|&i| opens_with_stated_time(&entry.text[i..]))
+        .collect();
+    if starts.len() < 2 || starts[0] != 0 {
+        return vec![entry];
+    }
+    let ends = starts[1..].iter().copied().chain([entry.text.len()]);
+    starts
+        .iter()
+        .zip(ends)
+        .map(|(&from, to)| Entry {
+            text: entry.text[from..to].trim().to_owned(),
+            lead: None,
+            ..entry.clone()
+        })
+        .collect()
+}
+
+/// Byte offsets where the sentences of a text start (after `. `/`! `/`? `).
+fn sentence_starts(text: &str) -> Vec<usize> {
+    let mut starts = vec![0];
+    for (i, c) in text.char_indices() {
+        if matches!(c, '.' | '!' | '?') && text[i + 1..].starts_with(' ') {
+            starts.push(i + 2);
+        }
+    }
+    starts
+}
+
+/// Whether a sentence opens with a clock time, bare or after "At"/"By"/"Around".
+fn opens_with_stated_time(sentence: &str) -> bool {
+    let lower = sentence.trim_start().to_lowercase();
+    let rest = ["at ", "by ", "around ", "about ", "approximately "]
+        .iter()
+        .find_map(|p| lower.strip_prefix(p))
+        .unwrap_or(&lower);
+    EMBEDDED_TIME.find(rest).is_some_and(|m| m.start() == 0)
 }
 
 /// Splits a leading time or date-time off an entry: from a bold lead, a table's first
@@ -363,6 +411,16 @@ mod tests {
         assert_eq!(found.len(), 2, "{found:?}");
         assert_eq!(found[1].0.as_deref(), Some("16:30 UTC"));
         assert!(found[1].1.contains("Service restored"), "{found:?}");
+    }
+
+    #[test]
+    fn prose_timelines_hold_one_event_per_timed_sentence() {
+        let found = entries(
+            "## Timeline\nAt 10:05 AM UTC, monitoring detected 5xx errors. At 10:20 AM, the team rolled back. It took a while. At 10:45 AM, error rates returned to normal.\n",
+        );
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert_eq!(found[2].0.as_deref(), Some("10:45 AM"));
+        assert!(found[1].1.ends_with("It took a while."), "{found:?}");
     }
 
     #[test]
