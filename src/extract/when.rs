@@ -170,10 +170,13 @@ pub fn find_when(
         .filter(|l| l.label.contains("duration"))
         .find_map(|l| datetime::find_duration_minutes(&l.value))
         .or_else(|| {
-            header
-                .iter()
-                .filter(|(text, _)| mentions_length(text))
-                .find_map(|(text, _)| datetime::find_duration_minutes(text))
+            header.iter().find_map(|(text, _)| {
+                if mentions_length(text) {
+                    datetime::find_duration_minutes(text)
+                } else {
+                    length_after_for(text)
+                }
+            })
         })
         .or_else(|| {
             // "In total, the incident was resolved in 2 hours and 2 minutes" — anywhere.
@@ -276,14 +279,6 @@ fn mentions_length(text: &str) -> bool {
             "down for",
             "for approximately",
             "for about",
-            "for roughly",
-            "for around",
-            "for nearly",
-            "for almost",
-            "for over",
-            "for more than",
-            "for less than",
-            "for just",
             "lasting",
             "disruption",
             "unavailable for",
@@ -291,6 +286,16 @@ fn mentions_length(text: &str) -> bool {
             "incident",
         ],
     )
+}
+
+/// A length right after "for" ("the checkout broke for 45 min", "failed for roughly half
+/// an hour"): what lasted that long is the sentence's subject, the outage.
+fn length_after_for(text: &str) -> Option<i64> {
+    let lower = text.to_lowercase();
+    lower.match_indices(" for ").find_map(|(i, k)| {
+        let next: Vec<&str> = lower[i + k.len()..].split_whitespace().take(5).collect();
+        datetime::find_duration_minutes(&next.join(" "))
+    })
 }
 
 /// Phrases that state the outage's whole length wherever they appear.
@@ -467,6 +472,10 @@ pub fn is_restoration(text: &str) -> bool {
             "normally",
             "working again",
             "running again",
+            "was back at",
+            "were back at",
+            "recovery completed",
+            "recovery complete",
             "created again",
             "flowing again",
             "available again",
@@ -564,9 +573,22 @@ mod tests {
     }
 
     #[test]
-    fn a_length_after_for_roughly_is_the_outages() {
+    fn a_length_after_for_is_the_outages() {
         let md =
             "## Summary\n\nOn 2024-01-05 at 15:00 UTC the site failed for roughly half an hour.\n";
         assert_eq!(when_of(md).stated_minutes, Some(30));
+        let md = "## Summary\n\nAround 9:30 AM PT on 2024-02-20 the checkout broke for 45 min.\n";
+        assert_eq!(when_of(md).stated_minutes, Some(45));
+        // "for" without a length after it states none.
+        let md = "## Summary\n\nOn 2024-01-05 at 15:00 UTC logins failed for 20% of users.\n";
+        assert_eq!(when_of(md).stated_minutes, None);
+    }
+
+    #[test]
+    fn recovery_wording_in_the_summary_ends_the_outage() {
+        let md = "## Summary\n\nOn 1 June 2024 at 01:00 CAT the API failed; recovery completed at 03:30 CAT.\n";
+        assert_eq!(span_of(md).1.as_deref(), Some("2024-06-01T03:30"));
+        let md = "## Summary\n\nOn Sept 18th 2023 at 8am UTC the queue stalled; it was back at 9:10am.\n";
+        assert_eq!(span_of(md).1.as_deref(), Some("2023-09-18T09:10"));
     }
 }
