@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
-use super::mentions;
 use super::sections::{Entry, EntryKind, Section, SectionKind};
+use super::{mentions, sentences};
 
 /// One promised action.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -342,23 +342,6 @@ const ACTION_VERBS: &[&str] = &[
     "verify",
     "write",
 ];
-
-/// A text's sentences (split after `.` or `!` followed by a space).
-fn sentences(text: &str) -> Vec<&str> {
-    let mut sentences = Vec::new();
-    let mut start = 0;
-    for (i, c) in text.char_indices() {
-        if matches!(c, '.' | '!') && text[i + 1..].starts_with(' ') {
-            sentences.push(text[start..=i].trim());
-            start = i + 1;
-        }
-    }
-    let rest = text[start..].trim();
-    if !rest.is_empty() {
-        sentences.push(rest);
-    }
-    sentences
-}
 
 /// Whether a text opens with an action verb ("Implement …", "Review …").
 fn opens_action(text: &str) -> bool {

@@ -202,6 +202,40 @@ pub(crate) fn mentions(text: &str, words: &[&str]) -> bool {
 
 const MINUTES_PER_DAY: i64 = 24 * 60;
 
+/// Byte offsets where a text's sentences start: after `.`, `!` or `?` and a space, but
+/// not after a list number ("1. Improve monitoring") or an abbreviation ("e.g. the API").
+pub(crate) fn sentence_starts(text: &str) -> Vec<usize> {
+    const ABBREVIATIONS: &[&str] = &[
+        "e.g", "i.e", "etc", "vs", "approx", "incl", "no", "dr", "mr", "ms",
+    ];
+    let mut starts = vec![0];
+    for (i, c) in text.char_indices() {
+        if !matches!(c, '.' | '!' | '?') || !text[i + 1..].starts_with(' ') {
+            continue;
+        }
+        let sentence = &text[*starts.last().unwrap_or(&0)..i];
+        let last_word = sentence.rsplit(' ').next().unwrap_or("").to_lowercase();
+        let enumerator = sentence.trim().chars().all(|c| c.is_ascii_digit());
+        let abbreviation = ABBREVIATIONS.contains(&last_word.as_str());
+        if c != '.' || !(enumerator || abbreviation) {
+            starts.push(i + 2);
+        }
+    }
+    starts
+}
+
+/// A text's sentences, trimmed, split as [`sentence_starts`] does.
+pub(crate) fn sentences(text: &str) -> Vec<&str> {
+    let starts = sentence_starts(text);
+    let ends = starts[1..].iter().copied().chain([text.len()]);
+    starts
+        .iter()
+        .zip(ends)
+        .map(|(&from, to)| text[from..to].trim())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
 /// A declared value wins; otherwise the found one is used and the field noted as inferred.
 fn pick<T>(
     inferred: &mut Vec<&'static str>,
@@ -287,6 +321,19 @@ mod tests {
 
     fn day(text: &str) -> Moment {
         datetime::parse_moment(text).expect("a date")
+    }
+
+    #[test]
+    fn sentences_split_after_stops_but_not_list_numbers_or_abbreviations() {
+        assert_eq!(
+            sentences("1. Improve monitoring: add alerts, e.g. on lag. Review it! Done? Yes"),
+            [
+                "1. Improve monitoring: add alerts, e.g. on lag.",
+                "Review it!",
+                "Done?",
+                "Yes"
+            ]
+        );
     }
 
     #[test]

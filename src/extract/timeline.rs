@@ -7,8 +7,8 @@ use regex::Regex;
 use serde::Serialize;
 
 use super::datetime;
-use super::mentions;
 use super::sections::{Entry, EntryKind, Section, SectionKind};
+use super::{mentions, sentence_starts};
 
 /// One timeline event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -193,17 +193,6 @@ fn split_at_timed_sentences(entry: Entry) -> Vec<Entry> {
             ..entry.clone()
         })
         .collect()
-}
-
-/// Byte offsets where the sentences of a text start (after `. `/`! `/`? `).
-fn sentence_starts(text: &str) -> Vec<usize> {
-    let mut starts = vec![0];
-    for (i, c) in text.char_indices() {
-        if matches!(c, '.' | '!' | '?') && text[i + 1..].starts_with(' ') {
-            starts.push(i + 2);
-        }
-    }
-    starts
 }
 
 /// Whether a sentence opens with a clock time, bare or after "At"/"By"/"Around".
