@@ -11,6 +11,10 @@ pub const CONFIG_FILE: &str = "pmkb.toml";
 /// so one runaway export cannot exhaust memory or stall the build.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;
 
+/// Largest other file (an image, a PDF) copied from the content folder by default: such
+/// files are not parsed, so they may be bigger, up to the size GitHub starts to warn about.
+pub const DEFAULT_MAX_ASSET_BYTES: u64 = 50 * 1024 * 1024;
+
 /// Why the settings could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -53,8 +57,10 @@ pub struct Config {
     pub taxonomy: Option<PathBuf>,
     /// Keep raw HTML in postmortems as written instead of sanitising it. Only for trusted authors.
     pub trust_html: bool,
-    /// Files larger than this many bytes are skipped with an error.
+    /// Markdown files larger than this many bytes are skipped with an error.
     pub max_file_bytes: u64,
+    /// Other files (images, attachments) larger than this many bytes are skipped with an error.
+    pub max_asset_bytes: u64,
     /// Where `pmkb build` and `pmkb search` keep the tantivy index, relative to the site
     /// root. It is a cache (rebuilt whenever the content changes), never published.
     pub index_dir: PathBuf,
@@ -72,6 +78,7 @@ impl Default for Config {
             taxonomy: None,
             trust_html: false,
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            max_asset_bytes: DEFAULT_MAX_ASSET_BYTES,
             index_dir: PathBuf::from(".pmkb/index"),
         }
     }

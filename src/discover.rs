@@ -50,11 +50,28 @@ pub fn is_markdown(path: &Path) -> bool {
     )
 }
 
+/// The largest files [`discover`] reads.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// For Markdown files, which are parsed.
+    pub markdown: u64,
+    /// For every other file, copied as it is.
+    pub asset: u64,
+}
+
+impl Limits {
+    /// No limit: for the theme folder, which the site's authors control.
+    pub const NONE: Limits = Limits {
+        markdown: u64::MAX,
+        asset: u64::MAX,
+    };
+}
+
 /// Walks `content_dir` (hidden files and folders skipped, symlinks followed with loop
-/// detection unless they lead outside the folder) and reads every file up to `max_bytes`.
+/// detection unless they lead outside the folder) and reads every file within `limits`.
 /// Unreadable, oversized, binary and empty files and escaping links become diagnostics;
 /// the rest of the folder is still returned.
-pub fn discover(content_dir: &Path, max_bytes: u64) -> Discovered {
+pub fn discover(content_dir: &Path, limits: Limits) -> Discovered {
     let mut found = Discovered::default();
     if !content_dir.is_dir() {
         found.diagnostics.push(
@@ -69,7 +86,7 @@ pub fn discover(content_dir: &Path, max_bytes: u64) -> Discovered {
     let paths = walk(content_dir, &mut found.diagnostics);
     let read: Vec<_> = paths
         .par_iter()
-        .map(|path| read_one(content_dir, path, max_bytes))
+        .map(|path| read_one(content_dir, path, limits))
         .collect();
     for (item, diagnostic) in read {
         match item {
@@ -207,12 +224,22 @@ fn walk_error(content_dir: &Path, err: &walkdir::Error) -> Diagnostic {
     }
 }
 
-fn read_one(content_dir: &Path, path: &Path, max_bytes: u64) -> (Option<Item>, Option<Diagnostic>) {
+fn read_one(content_dir: &Path, path: &Path, limits: Limits) -> (Option<Item>, Option<Diagnostic>) {
     let rel_path = relative_name(content_dir, path);
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let (max_bytes, hint) = if is_markdown(path) {
+        (
+            limits.markdown,
+            "split it, or raise max_file_bytes in pmkb.toml",
+        )
+    } else {
+        (
+            limits.asset,
+            "shrink it, or raise max_asset_bytes in pmkb.toml",
+        )
+    };
     if size > max_bytes {
         let message = format!("file is {size} bytes, over the limit of {max_bytes}; skipped");
-        let hint = "split it, or raise max_file_bytes in pmkb.toml";
         return (
             None,
             Some(Diagnostic::error(rel_path, message).with_hint(hint)),
@@ -269,6 +296,40 @@ fn decode_markdown(rel_path: String, bytes: Vec<u8>) -> (Option<Item>, Option<Di
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn images_have_their_own_size_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.md"), "# A\n\nAn outage.\n").unwrap();
+        std::fs::write(dir.path().join("shot.png"), vec![1u8; 2000]).unwrap();
+        let limits = Limits {
+            markdown: 1000,
+            asset: 5000,
+        };
+        let found = discover(dir.path(), limits);
+        assert_eq!(found.sources.len(), 1);
+        assert_eq!(found.assets.len(), 1, "{:?}", found.diagnostics);
+        let found = discover(
+            dir.path(),
+            Limits {
+                asset: 1000,
+                ..limits
+            },
+        );
+        assert!(found.assets.is_empty());
+        assert!(
+            found.diagnostics[0]
+                .message
+                .contains("over the limit of 1000")
+        );
+        assert!(
+            found.diagnostics[0]
+                .hint
+                .as_deref()
+                .unwrap_or("")
+                .contains("max_asset_bytes")
+        );
+    }
 
     #[test]
     fn invalid_utf8_is_read_lossily_with_the_line() {

@@ -96,7 +96,11 @@ pub fn load_taxonomy(settings: &Settings) -> Result<Taxonomy, Error> {
 /// Reads, parses, extracts and classifies every postmortem of the content folder.
 pub fn load(settings: &Settings) -> Result<Loaded, Error> {
     let taxonomy = load_taxonomy(settings)?;
-    let found = discover::discover(&settings.content_dir, settings.config.max_file_bytes);
+    let limits = discover::Limits {
+        markdown: settings.config.max_file_bytes,
+        asset: settings.config.max_asset_bytes,
+    };
+    let found = discover::discover(&settings.content_dir, limits);
     let mut diagnostics = found.diagnostics;
     let analysed: Vec<(kb::Entry, Vec<Diagnostic>)> = found
         .sources
@@ -146,7 +150,7 @@ pub struct BuildReport {
 /// Renders a loaded knowledge base into the site's files, without writing them.
 pub fn render_site(settings: &Settings, loaded: &Loaded) -> Result<Vec<output::OutputFile>, Error> {
     let theme_files = if settings.theme_dir.is_dir() {
-        discover::discover(&settings.theme_dir, u64::MAX).assets
+        discover::discover(&settings.theme_dir, discover::Limits::NONE).assets
     } else {
         Vec::new()
     };
