@@ -188,14 +188,21 @@ fn stays_inside(root: &Path, link: &Path) -> bool {
         .map_or(true, |target| target.starts_with(root))
 }
 
-/// A link to a file or folder outside the content folder is never followed, so a
-/// postmortem repository cannot publish `/etc/passwd` or a home folder by committing a link.
-fn link_escape(content_dir: &Path, link: &Path) -> Diagnostic {
+/// A link to a file or folder outside the folder being read (content or theme) is never
+/// followed, so a repository cannot publish `/etc/passwd` or a home folder by committing a
+/// link. The message names that folder ("the content folder", "the theme folder").
+fn link_escape(dir: &Path, link: &Path) -> Diagnostic {
+    let folder = dir.file_name().map_or_else(
+        || dir.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     Diagnostic::error(
-        relative_name(content_dir, link),
-        "symbolic link points outside the content folder; skipped",
+        relative_name(dir, link),
+        format!("symbolic link points outside the {folder} folder; skipped"),
     )
-    .with_hint("copy the file into the content folder instead of linking to it")
+    .with_hint(format!(
+        "copy the file into the {folder} folder instead of linking to it"
+    ))
 }
 
 /// The content-relative, `/`-separated form of `path`, used as a file's identity.

@@ -147,14 +147,18 @@ pub struct BuildReport {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Renders a loaded knowledge base into the site's files, without writing them.
-pub fn render_site(settings: &Settings, loaded: &Loaded) -> Result<Vec<output::OutputFile>, Error> {
-    let theme_files = if settings.theme_dir.is_dir() {
-        discover::discover(&settings.theme_dir, discover::Limits::NONE).assets
+/// Renders a loaded knowledge base into the site's files, without writing them, with
+/// what was found wrong in the theme folder (a link leading out of it, an unreadable file).
+pub fn render_site(
+    settings: &Settings,
+    loaded: &Loaded,
+) -> Result<(Vec<output::OutputFile>, Vec<Diagnostic>), Error> {
+    let theme_found = if settings.theme_dir.is_dir() {
+        discover::discover(&settings.theme_dir, discover::Limits::NONE)
     } else {
-        Vec::new()
+        discover::Discovered::default()
     };
-    let theme = render::Theme::load(&theme_files)?;
+    let theme = render::Theme::load(&theme_found.assets)?;
     let input = render::RenderInput {
         site: render::views::SiteView {
             title: settings.config.title.clone(),
@@ -166,7 +170,22 @@ pub fn render_site(settings: &Settings, loaded: &Loaded) -> Result<Vec<output::O
         assets: &loaded.assets,
         trust_html: settings.config.trust_html,
     };
-    Ok(render::render(&loaded.kb, &input)?)
+    let files = render::render(&loaded.kb, &input)?;
+    let theme_dir = settings
+        .theme_dir
+        .strip_prefix(&settings.root)
+        .unwrap_or(&settings.theme_dir)
+        .display()
+        .to_string();
+    let diagnostics = theme_found
+        .diagnostics
+        .into_iter()
+        .map(|d| Diagnostic {
+            path: format!("{theme_dir}/{}", d.path),
+            ..d
+        })
+        .collect();
+    Ok((files, diagnostics))
 }
 
 /// What the search index is built from: the stamps of the content and taxonomy files
@@ -231,12 +250,15 @@ pub fn build(settings: &Settings) -> Result<BuildReport, Error> {
         || render_site(settings, &loaded),
         || search_site(settings, &fingerprint, &loaded.kb),
     );
-    let mut files = pages?;
+    let (mut files, theme_diagnostics) = pages?;
     files.extend(search?);
     output::write_site(&settings.output_dir, &files)?;
+    let mut diagnostics = loaded.diagnostics;
+    diagnostics.extend(theme_diagnostics);
+    diagnostics::sort(&mut diagnostics);
     Ok(BuildReport {
         files_written: files.len(),
         postmortems: loaded.kb.postmortems.len(),
-        diagnostics: loaded.diagnostics,
+        diagnostics,
     })
 }

@@ -453,3 +453,26 @@ fn trusted_html_is_kept_but_front_matter_is_still_escaped() {
         .unwrap();
     assert!(!own.contains("<script>alert('title')"), "{own}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_theme_link_leading_outside_the_theme_is_reported_and_not_published() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(site.join("content")).unwrap();
+    std::fs::create_dir_all(site.join("theme/static")).unwrap();
+    std::fs::write(site.join("content/a.md"), "# A\n\nAn outage.\n").unwrap();
+    let secret = dir.path().join("secret.txt");
+    std::fs::write(&secret, OUTSIDE_SECRET).unwrap();
+    symlink(&secret, site.join("theme/static/leak.txt")).unwrap();
+    let out = crate::support::pmkb_in(&site, &["build"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("theme/static/leak.txt")
+            && stderr.contains("points outside the theme folder"),
+        "{stderr}"
+    );
+    assert!(site.join("public/index.html").is_file(), "{stderr}");
+    assert!(!site.join("public/static/leak.txt").exists());
+}
