@@ -209,16 +209,18 @@ fn opens_with_stated_time(sentence: &str) -> bool {
 /// cell, or the text before the first `: `/` - `/` — ` separator.
 pub fn leading_time(entry: &Entry) -> Option<(String, String)> {
     if let EntryKind::Row { cells, .. } = &entry.kind {
-        let first = cells.first()?;
-        if !is_time_text(first) {
+        // "| 2024-03-09 | 22:00 | Alert fired |": the leading cells that hold a date or a
+        // time together are the entry's time.
+        let timed = cells.iter().take_while(|c| is_time_text(c)).count();
+        if timed == 0 {
             return None;
         }
-        let rest: Vec<&str> = cells[1..]
+        let rest: Vec<&str> = cells[timed..]
             .iter()
             .map(String::as_str)
             .filter(|c| !c.is_empty())
             .collect();
-        return Some((first.clone(), rest.join(" — ")));
+        return Some((cells[..timed].join(" "), rest.join(" — ")));
     }
     // "10.12:30 PM: …" — a list number run into the time.
     let text = LIST_NUMBER.replace(entry.text.trim(), "$1");
@@ -381,6 +383,17 @@ mod tests {
             entries("### Timeline\n\n**22:30** — pods evicted\n\n- **23:10 UTC:** restarted\n");
         assert_eq!(bold[0], (Some("22:30".into()), "pods evicted".into()));
         assert_eq!(bold[1], (Some("23:10 UTC".into()), "restarted".into()));
+    }
+
+    #[test]
+    fn date_and_time_columns_make_one_time() {
+        let table = entries(
+            "## Timeline\n| Date | Time (UTC) | Event |\n|--|--|--|\n| 2024-03-09 | 22:00 | Alert fired |\n",
+        );
+        assert_eq!(
+            table,
+            [(Some("2024-03-09 22:00".into()), "Alert fired".into())]
+        );
     }
 
     #[test]
