@@ -180,7 +180,8 @@ fn coordinated_actions(sentence: &str) -> Vec<&str> {
         let makes_sure = ["be sure ", "make sure ", "ensure "]
             .iter()
             .any(|p| second.starts_with(p));
-        ((comma && opens_action) || makes_sure || assigns_action(second)).then_some(i)
+        let promises = reports_own_work(&format!(" {second}"));
+        ((comma && (opens_action || promises)) || makes_sure || assigns_action(second)).then_some(i)
     });
     match split {
         Some(i) => vec![
@@ -232,6 +233,7 @@ fn promises_action(sentence: &str) -> bool {
     let s = format!(" {} ", sentence.to_lowercase());
     opens_action(sentence)
         || assigns_action(sentence)
+        || reports_own_work(&s)
         || [
             " will ",
             " shall ",
@@ -253,6 +255,43 @@ fn promises_action(sentence: &str) -> bool {
         ]
         .iter()
         .any(|cue| s.contains(cue))
+}
+
+/// Verbs that report what the team saw or felt, not work it does.
+const NOT_WORK: &[&str] = &[
+    "learned",
+    "noticed",
+    "realized",
+    "realised",
+    "experienced",
+    "received",
+    "identified",
+    "observed",
+    "seeing",
+    "hoping",
+    "sorry",
+];
+
+/// "we're adding …", "we have also scheduled …": the team reporting work it is doing or
+/// has done (`text` lower-cased).
+fn reports_own_work(text: &str) -> bool {
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.windows(2).enumerate().any(|(i, pair)| {
+        let subject = match pair {
+            ["we're" | "we’re" | "we've" | "we’ve", _] => 1,
+            ["we", "are" | "have"] => 2,
+            _ => return false,
+        };
+        words[i + subject..]
+            .iter()
+            .find(|w| !matches!(**w, "also" | "now" | "already" | "since"))
+            .is_some_and(|w| {
+                w.len() > 4 && (w.ends_with("ing") || w.ends_with("ed")) && !NOT_WORK.contains(w)
+            })
+    })
 }
 
 fn push_text(out: &mut Vec<MeasureItem>, entry: &Entry, status: Option<String>) {
@@ -497,6 +536,15 @@ mod tests {
             "{md}\n## Action items\n\n- Add a deploy checklist\n"
         ));
         assert_eq!(found.len(), 1, "{found:?}");
+    }
+
+    #[test]
+    fn the_team_reporting_its_work_promises_actions() {
+        let found = items(
+            "## What we'll do\nWe're adding a circuit breaker in front of payments, and we're moving retries into a shared library. We've also scheduled a load test. We have learned a lot.\n",
+        );
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(found[1].0.starts_with("we're moving"), "{found:?}");
     }
 
     #[test]

@@ -313,6 +313,14 @@ fn ms_unit_tests_and_review() {
 }
 
 #[test]
+fn ms_second_reviewer() {
+    assert_eq!(
+        ms("Require two reviewers for database migrations."),
+        ["code-review"]
+    );
+}
+
+#[test]
 fn ms_config_lint_in_ci() {
     assert_eq!(
         ms("Lint the nginx files in CI and validate them automatically before they are merged."),
