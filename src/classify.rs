@@ -14,7 +14,8 @@ pub struct Labels {
     pub root_causes: Vec<String>,
     /// Whether `root_causes` came from front matter.
     pub root_causes_declared: bool,
-    /// Measure slugs of each action item, in item order.
+    /// Measure slugs of each action item, in item order (only declared ones when the front
+    /// matter lists the measures).
     pub item_measures: Vec<Vec<String>>,
     /// The union of the measure slugs (or the declared ones), sorted.
     pub measures: Vec<String>,
@@ -55,10 +56,18 @@ pub fn classify(
     let declared_measures = known("measures", &front_matter.measures, &|s| {
         taxonomy.measure(s).is_some()
     });
+    // Where the front matter lists the measures, an item keeps only the declared ones
+    // its text names: the author's list wins, and every item links to a page that exists.
     let item_measures: Vec<Vec<String>> = extracted
         .measures
         .iter()
-        .map(|m| taxonomy.classify_measure(&m.text))
+        .map(|m| {
+            let mut slugs = taxonomy.classify_measure(&m.text);
+            if !declared_measures.is_empty() {
+                slugs.retain(|s| declared_measures.contains(s));
+            }
+            slugs
+        })
         .collect();
     let root_causes_declared = !declared_causes.is_empty();
     let root_causes = if root_causes_declared {
