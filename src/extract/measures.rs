@@ -180,7 +180,7 @@ fn coordinated_actions(sentence: &str) -> Vec<&str> {
         let makes_sure = ["be sure ", "make sure ", "ensure "]
             .iter()
             .any(|p| second.starts_with(p));
-        let promises = reports_own_work(&format!(" {second}"));
+        let promises = reports_own_work(second);
         ((comma && (opens_action || promises)) || makes_sure || assigns_action(second)).then_some(i)
     });
     match split {
