@@ -12,6 +12,7 @@ use clap::{Args, Parser, Subcommand};
 use pmkb::config::{Overrides, Settings};
 use pmkb::diagnostics::Diagnostic;
 use pmkb::search::{Hit, Request};
+use pmkb::timings::{Stage, Timings};
 
 /// Build a browsable, searchable knowledge base from a folder of Markdown postmortems.
 #[derive(Debug, Parser)]
@@ -33,6 +34,9 @@ enum Command {
         /// Where the site will be published, e.g. https://org.github.io/repo/.
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+        /// Print wall time, items and peak memory of each stage.
+        #[arg(long)]
+        timings: bool,
     },
     /// Print every postmortem's structured metadata as one JSON array (see EXPORT.md).
     Export {
@@ -112,16 +116,23 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             site,
             output,
             base_url,
-        } => build(site.settings(output, base_url)?),
+            timings,
+        } => build(site.settings(output, base_url)?, timings),
         Command::Export { site } => export(site.settings(None, None)?),
         Command::Check { site, strict } => check(site.settings(None, None)?, strict),
         Command::Search(args) => search(args),
     }
 }
 
-fn build(settings: Settings) -> Result<ExitCode> {
+fn build(settings: Settings, timed: bool) -> Result<ExitCode> {
     let started = std::time::Instant::now();
-    let report = pmkb::build(&settings)?;
+    let timings = if timed {
+        Timings::enabled()
+    } else {
+        Timings::disabled()
+    };
+    let report = pmkb::build_timed(&settings, &timings)?;
+    print_timings(&timings.stages());
     let errors = print_diagnostics(&report.diagnostics);
     eprintln!(
         "built {} postmortems ({} files) into {} in {:.2?}",
@@ -229,6 +240,30 @@ fn print_hit(out: &mut impl Write, rank: usize, hit: &Hit, color: bool) -> std::
         writeln!(out, "   {}", line.replace('\n', " "))?;
     }
     writeln!(out)
+}
+
+/// One line per stage on stderr: name, wall time, items, peak memory.
+fn print_timings(stages: &[Stage]) {
+    if stages.is_empty() {
+        return;
+    }
+    eprintln!(
+        "{:<16} {:>10} {:>8} {:>10}",
+        "stage", "wall", "items", "peak RSS"
+    );
+    for stage in stages {
+        let peak = stage.peak_bytes.map_or_else(
+            || "-".to_owned(),
+            |b| format!("{:.0} MiB", b as f64 / (1024.0 * 1024.0)),
+        );
+        eprintln!(
+            "{:<16} {:>8.3} s {:>8} {:>10}",
+            stage.name,
+            stage.wall.as_secs_f64(),
+            stage.items,
+            peak
+        );
+    }
 }
 
 /// Prints diagnostics to stderr and returns how many are errors.

@@ -18,6 +18,7 @@ pub mod parse;
 pub mod render;
 pub mod search;
 pub mod taxonomy;
+pub mod timings;
 
 use std::path::PathBuf;
 
@@ -29,6 +30,7 @@ use discover::Asset;
 use kb::KnowledgeBase;
 use search::SearchIndex;
 use taxonomy::Taxonomy;
+use timings::Timings;
 
 /// The version shown in generated pages.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -95,39 +97,66 @@ pub fn load_taxonomy(settings: &Settings) -> Result<Taxonomy, Error> {
 
 /// Reads, parses, extracts and classifies every postmortem of the content folder.
 pub fn load(settings: &Settings) -> Result<Loaded, Error> {
+    load_timed(settings, &Timings::disabled())
+}
+
+/// [`load`], recording each stage in `timings`.
+pub fn load_timed(settings: &Settings, timings: &Timings) -> Result<Loaded, Error> {
     let taxonomy = load_taxonomy(settings)?;
     let limits = discover::Limits {
         markdown: settings.config.max_file_bytes,
         asset: settings.config.max_asset_bytes,
     };
+    let span = timings.start("discover");
     let found = discover::discover(&settings.content_dir, limits);
+    span.end(found.sources.len() + found.assets.len());
     let mut diagnostics = found.diagnostics;
-    let analysed: Vec<(kb::Entry, Vec<Diagnostic>)> = found
+    let span = timings.start("parse");
+    let parsed: Vec<(parse::Document, Vec<Diagnostic>)> = found
         .sources
+        .into_par_iter()
+        .map(|s| parse::parse(&s))
+        .collect();
+    span.end(parsed.len());
+    let span = timings.start("extract");
+    let extracted: Vec<(extract::Extracted, Vec<Diagnostic>)> = parsed
         .par_iter()
-        .map(|source| {
-            let (document, mut found) = parse::parse(source);
-            let (facts, more) = extract::extract(&document);
+        .map(|(document, _)| extract::extract(document))
+        .collect();
+    span.end(extracted.len());
+    let span = timings.start("classify");
+    let entries: Vec<(kb::Entry, Vec<Diagnostic>)> = parsed
+        .into_par_iter()
+        .zip(extracted)
+        .map(|((document, mut found), (facts, more))| {
             found.extend(more);
-            let (labels, more) =
-                classify::classify(&source.rel_path, &document.front_matter, &facts, &taxonomy);
+            let (labels, more) = classify::classify(
+                &document.rel_path,
+                &document.front_matter,
+                &facts,
+                &taxonomy,
+            );
             found.extend(more);
-            (
-                kb::Entry {
-                    document,
-                    facts,
-                    labels,
-                },
-                found,
-            )
+            let entry = kb::Entry {
+                document,
+                facts,
+                labels,
+            };
+            (entry, found)
         })
         .collect();
-    let mut entries = Vec::with_capacity(analysed.len());
-    for (entry, found) in analysed {
-        entries.push(entry);
+    span.end(entries.len());
+    let mut analysed = Vec::with_capacity(entries.len());
+    for (entry, found) in entries {
+        analysed.push(entry);
         diagnostics.extend(found);
     }
-    let (kb, more) = KnowledgeBase::new(entries, taxonomy);
+    let span = timings.start("kb");
+    let (mut kb, more) = KnowledgeBase::assemble(analysed, taxonomy);
+    span.end(kb.postmortems.len());
+    let span = timings.start("kb: related");
+    kb.relate();
+    span.end(kb.postmortems.len());
     diagnostics.extend(more);
     diagnostics::sort(&mut diagnostics);
     Ok(Loaded {
@@ -226,18 +255,29 @@ fn search_site(
     settings: &Settings,
     fingerprint: &str,
     kb: &KnowledgeBase,
+    timings: &Timings,
 ) -> Result<Vec<output::OutputFile>, Error> {
+    let span = timings.start_concurrent("tantivy index");
     let index = match SearchIndex::open_fresh(&settings.index_dir, fingerprint) {
         Some(index) => index,
         None => SearchIndex::rebuild(&settings.index_dir, fingerprint, kb)?,
     };
-    Ok(search::web::export(&index, kb)?)
+    span.end(kb.postmortems.len());
+    let span = timings.start_concurrent("static search");
+    let files = search::web::export(&index, kb)?;
+    span.end(files.len());
+    Ok(files)
 }
 
 /// The whole build: load, render and index (in parallel), and write the site atomically
 /// to the output folder. Input problems are reported in the result; the pages that could
 /// be built are written.
 pub fn build(settings: &Settings) -> Result<BuildReport, Error> {
+    build_timed(settings, &Timings::disabled())
+}
+
+/// [`build`], recording each stage in `timings`.
+pub fn build_timed(settings: &Settings, timings: &Timings) -> Result<BuildReport, Error> {
     let inputs = [
         settings.root.as_path(),
         &settings.content_dir,
@@ -245,14 +285,23 @@ pub fn build(settings: &Settings) -> Result<BuildReport, Error> {
     ];
     output::check_target(&settings.output_dir, &inputs)?;
     let fingerprint = index_fingerprint(settings);
-    let loaded = load(settings)?;
+    let loaded = load_timed(settings, timings)?;
+    let both = timings.start("render + search");
     let (pages, search) = rayon::join(
-        || render_site(settings, &loaded),
-        || search_site(settings, &fingerprint, &loaded.kb),
+        || {
+            let span = timings.start_concurrent("render");
+            let pages = render_site(settings, &loaded);
+            span.end(pages.as_ref().map_or(0, |(files, _)| files.len()));
+            pages
+        },
+        || search_site(settings, &fingerprint, &loaded.kb, timings),
     );
     let (mut files, theme_diagnostics) = pages?;
     files.extend(search?);
+    both.end(files.len());
+    let span = timings.start("write");
     output::write_site(&settings.output_dir, &files)?;
+    span.end(files.len());
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(theme_diagnostics);
     diagnostics::sort(&mut diagnostics);

@@ -98,9 +98,26 @@ pub struct Entry {
 }
 
 impl KnowledgeBase {
-    /// Assembles the knowledge base: drops drafts, assigns unique slugs (in path order,
-    /// so the result does not depend on parallel scheduling) and groups by category.
-    pub fn new(mut entries: Vec<Entry>, taxonomy: Taxonomy) -> (Self, Vec<Diagnostic>) {
+    /// Assembles the knowledge base ([`Self::assemble`]) with the related incidents of
+    /// every postmortem ([`Self::relate`]).
+    pub fn new(entries: Vec<Entry>, taxonomy: Taxonomy) -> (Self, Vec<Diagnostic>) {
+        let (mut kb, diagnostics) = Self::assemble(entries, taxonomy);
+        kb.relate();
+        (kb, diagnostics)
+    }
+
+    /// Fills in every postmortem's related incidents.
+    pub fn relate(&mut self) {
+        let related = related::related(&self.postmortems);
+        for (pm, related) in self.postmortems.iter_mut().zip(related) {
+            pm.related = related;
+        }
+    }
+
+    /// Assembles the knowledge base without related incidents: drops drafts, assigns
+    /// unique slugs (in path order, so the result does not depend on parallel scheduling)
+    /// and groups by category.
+    pub fn assemble(mut entries: Vec<Entry>, taxonomy: Taxonomy) -> (Self, Vec<Diagnostic>) {
         entries.retain(|e| !e.document.front_matter.draft);
         entries.sort_by(|a, b| a.document.rel_path.cmp(&b.document.rel_path));
         let mut diagnostics = Vec::new();
@@ -128,11 +145,7 @@ impl KnowledgeBase {
                 related: Vec::new(),
             })
             .collect();
-        postmortems.sort_by_key(Postmortem::order_key);
-        let related = related::related(&postmortems);
-        for (pm, related) in postmortems.iter_mut().zip(related) {
-            pm.related = related;
-        }
+        postmortems.par_sort_by_cached_key(Postmortem::order_key);
         let group =
             |slugs: Vec<&str>, labels_of: &dyn Fn(&Postmortem) -> &[String]| -> Vec<CategoryUse> {
                 slugs
