@@ -172,7 +172,12 @@ fn search(args: SearchArgs) -> Result<ExitCode> {
     let settings = args.site.settings(None, None)?;
     let (index, rebuilt) = pmkb::search_index(&settings)?;
     if let Some(diagnostics) = rebuilt {
-        let errors: Vec<Diagnostic> = diagnostics.into_iter().filter(|d| d.is_error()).collect();
+        // Errors in the content, and what was wrong with the index cache itself.
+        let index_dir = settings.index_dir.display().to_string();
+        let errors: Vec<Diagnostic> = diagnostics
+            .into_iter()
+            .filter(|d| d.is_error() || d.path == index_dir)
+            .collect();
         print_diagnostics(&errors);
         eprintln!(
             "indexed the postmortems into {}",

@@ -237,15 +237,18 @@ fn index_fingerprint(settings: &Settings) -> String {
 
 /// The search index of the site, opened from its cache folder, or rebuilt from the
 /// content when the content or settings changed since it was built (or it is missing).
-/// When it was rebuilt, the findings about the input come with it.
+/// When it was rebuilt, the findings about the input come with it, after a warning about
+/// the cache when it was unusable.
 pub fn search_index(settings: &Settings) -> Result<(SearchIndex, Option<Vec<Diagnostic>>), Error> {
     let fingerprint = index_fingerprint(settings);
     if let Some(index) = SearchIndex::open_fresh(&settings.index_dir, &fingerprint) {
         return Ok((index, None));
     }
     let loaded = load(settings)?;
-    let index = SearchIndex::rebuild(&settings.index_dir, &fingerprint, &loaded.kb)?;
-    Ok((index, Some(loaded.diagnostics)))
+    let (index, mut diagnostics) =
+        SearchIndex::rebuild(&settings.index_dir, &fingerprint, &loaded.kb)?;
+    diagnostics.extend(loaded.diagnostics);
+    Ok((index, Some(diagnostics)))
 }
 
 /// The search index files of the site: the tantivy index is refreshed in its cache
@@ -256,17 +259,17 @@ fn search_site(
     fingerprint: &str,
     kb: &KnowledgeBase,
     timings: &Timings,
-) -> Result<Vec<output::OutputFile>, Error> {
+) -> Result<(Vec<output::OutputFile>, Vec<Diagnostic>), Error> {
     let span = timings.start_concurrent("tantivy index");
-    let index = match SearchIndex::open_fresh(&settings.index_dir, fingerprint) {
-        Some(index) => index,
+    let (index, warnings) = match SearchIndex::open_fresh(&settings.index_dir, fingerprint) {
+        Some(index) => (index, Vec::new()),
         None => SearchIndex::rebuild(&settings.index_dir, fingerprint, kb)?,
     };
     span.end(kb.postmortems.len());
     let span = timings.start_concurrent("static search");
     let files = search::web::export(&index, kb)?;
     span.end(files.len());
-    Ok(files)
+    Ok((files, warnings))
 }
 
 /// The whole build: load, render and index (in parallel), and write the site atomically
@@ -296,8 +299,10 @@ pub fn build_timed(settings: &Settings, timings: &Timings) -> Result<BuildReport
         },
         || search_site(settings, &fingerprint, &loaded.kb, timings),
     );
-    let (mut files, theme_diagnostics) = pages?;
-    files.extend(search?);
+    let (mut files, mut theme_diagnostics) = pages?;
+    let (search_files, cache_warnings) = search?;
+    files.extend(search_files);
+    theme_diagnostics.extend(cache_warnings);
     both.end(files.len());
     let span = timings.start("write");
     output::write_site(&settings.output_dir, &files)?;

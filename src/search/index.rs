@@ -1,38 +1,33 @@
-//! Writing the tantivy index of a knowledge base into a folder.
-
-use std::path::Path;
+//! The tantivy documents of a knowledge base, added to an index writer.
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use tantivy::schema::Facet;
-use tantivy::{DateTime, Index, IndexWriter, TantivyDocument};
+use tantivy::{DateTime, IndexWriter, TantivyDocument};
 
 use super::SearchError;
 use super::document::SearchText;
-use super::schema::{Fields, register_analyzer};
+use super::schema::Fields;
 use crate::kb::{KnowledgeBase, Postmortem};
 
-/// Memory for the index writer: enough to index thousands of postmortems in one go.
-const WRITER_MEMORY: usize = 100_000_000;
-
-/// Indexes every postmortem of `kb` into the empty folder `dir`.
-pub fn write(dir: &Path, kb: &KnowledgeBase) -> Result<(), SearchError> {
-    let (schema, fields) = Fields::schema();
-    let index = Index::create_in_dir(dir, schema)?;
-    register_analyzer(&index);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    let mut writer: IndexWriter = index.writer_with_num_threads(threads, WRITER_MEMORY)?;
+/// Adds every postmortem of `kb` to `writer` (uncommitted), in knowledge-base order.
+///
+/// # Errors
+/// When tantivy's indexing threads have stopped.
+pub fn add_all(
+    writer: &IndexWriter,
+    fields: &Fields,
+    kb: &KnowledgeBase,
+) -> Result<(), SearchError> {
     let documents: Vec<TantivyDocument> = kb
         .postmortems
         .par_iter()
         .enumerate()
-        .map(|(ord, pm)| document(&fields, kb, ord, pm))
+        .map(|(ord, pm)| document(fields, kb, ord, pm))
         .collect();
     for document in documents {
         writer.add_document(document)?;
     }
-    writer.commit()?;
-    writer.wait_merging_threads()?;
     Ok(())
 }
 

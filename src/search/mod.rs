@@ -2,10 +2,13 @@
 //! the site's search page reads. Both come from one text analysis (the taxonomy's English
 //! analyzer) and one scoring path, so the terminal and the site rank alike.
 //!
-//! The tantivy index lives in a cache folder (`index_dir`, default `.pmkb/index/`) and is
-//! rebuilt when its fingerprint — the stamps of the content and settings — changes. The
-//! static index is returned as [`OutputFile`](crate::output::OutputFile) values; see [`web`].
+//! The tantivy index lives in a cache folder (`index_dir`, default `.pmkb/index/`), is
+//! updated in place under tantivy's writer lock when its fingerprint — the stamps of the
+//! content and settings — changes, and is checked before it is trusted (see `cache`).
+//! The static index is returned as [`OutputFile`](crate::output::OutputFile) values; see
+//! [`web`].
 
+mod cache;
 mod collect;
 mod document;
 mod hash;
@@ -46,7 +49,4 @@ pub enum SearchError {
         /// The failure.
         source: std::io::Error,
     },
-    /// The index on disk has another schema (an older pmkb wrote it).
-    #[error("the search index in {0} was written by another version of pmkb")]
-    Stale(PathBuf),
 }

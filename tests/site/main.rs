@@ -4,6 +4,7 @@
 mod atomic;
 mod browser;
 mod build;
+mod cache;
 mod cli;
 mod extraction;
 mod headless;
