@@ -67,25 +67,27 @@ pub fn lessons(kb: &KnowledgeBase, used: &CategoryUse) -> Lessons {
         .copied()
         .filter(|&i| sort_moment(&kb.postmortems[i]).is_some())
         .collect();
-    let recurrences = dated
-        .iter()
-        .enumerate()
-        .filter_map(|(k, &later)| {
-            let start = sort_moment(&kb.postmortems[later]);
-            dated[..k]
-                .iter()
-                .rev()
-                .copied()
-                .find(|&earlier| {
-                    let p = &kb.postmortems[earlier];
-                    sort_moment(p) < start && !p.facts.measures.is_empty()
-                })
-                .map(|after| Recurrence {
-                    incident: later,
-                    after,
-                })
-        })
-        .collect();
+    // One pass, oldest first: the latest earlier incident with measures, among those that
+    // started strictly before the current one (same-moment incidents do not count).
+    let mut recurrences = Vec::new();
+    let mut before: Option<usize> = None;
+    let mut group: Option<usize> = None;
+    for (k, &later) in dated.iter().enumerate() {
+        let start = sort_moment(&kb.postmortems[later]);
+        if k > 0 && sort_moment(&kb.postmortems[dated[k - 1]]) < start {
+            before = group.or(before);
+            group = None;
+        }
+        if let Some(after) = before {
+            recurrences.push(Recurrence {
+                incident: later,
+                after,
+            });
+        }
+        if !kb.postmortems[later].facts.measures.is_empty() {
+            group = Some(later);
+        }
+    }
     Lessons {
         promises,
         recurrences,
