@@ -33,6 +33,15 @@ enum Command {
         /// Where the site will be published, e.g. https://org.github.io/repo/.
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+        /// Replace an existing non-empty output folder that pmkb did not write.
+        #[arg(long)]
+        force: bool,
+        /// Build even when the content folder holds no postmortem.
+        #[arg(long)]
+        allow_empty: bool,
+        /// Wait for another build writing the same output folder instead of failing.
+        #[arg(long)]
+        wait: bool,
     },
     /// Print every postmortem's structured metadata as one JSON array (see EXPORT.md).
     Export {
@@ -112,16 +121,26 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             site,
             output,
             base_url,
-        } => build(site.settings(output, base_url)?),
+            force,
+            allow_empty,
+            wait,
+        } => {
+            let options = pmkb::BuildOptions {
+                force,
+                allow_empty,
+                wait,
+            };
+            build(site.settings(output, base_url)?, options)
+        }
         Command::Export { site } => export(site.settings(None, None)?),
         Command::Check { site, strict } => check(site.settings(None, None)?, strict),
         Command::Search(args) => search(args),
     }
 }
 
-fn build(settings: Settings) -> Result<ExitCode> {
+fn build(settings: Settings, options: pmkb::BuildOptions) -> Result<ExitCode> {
     let started = std::time::Instant::now();
-    let report = pmkb::build(&settings)?;
+    let report = pmkb::build_with(&settings, options)?;
     let errors = print_diagnostics(&report.diagnostics);
     eprintln!(
         "built {} postmortems ({} files) into {} in {:.2?}",
@@ -147,6 +166,7 @@ fn check(settings: Settings, strict: bool) -> Result<ExitCode> {
     let loaded = pmkb::load(&settings)?;
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(pmkb::check::lint(&loaded.kb));
+    diagnostics.extend(pmkb::check::unlinked(&loaded.kb, &loaded.assets));
     pmkb::diagnostics::sort(&mut diagnostics);
     let errors = print_diagnostics(&diagnostics);
     let warnings = diagnostics.len() - errors;
@@ -237,6 +257,22 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) -> usize {
         eprintln!("{d}");
     }
     diagnostics.iter().filter(|d| d.is_error()).count()
+}
+
+/// An error with its causes, each printed once: a message that already quotes its
+/// cause (`cannot write X: Permission denied`) is not followed by that cause again.
+pub fn error_chain(err: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in err.chain() {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
+            text.push_str(&cause);
+        }
+    }
+    text
 }
 
 fn exit_code(failed: bool) -> ExitCode {

@@ -10,5 +10,6 @@ mod headless;
 mod hostile;
 mod huge;
 mod insights;
+mod safety;
 mod search;
 mod support;
