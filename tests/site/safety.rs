@@ -7,22 +7,18 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{copy_dir, example_content, fixture, pmkb_in};
+use crate::support::{copy_dir, copy_site, example_content, fixture, pmkb_in};
 
-/// A copy of the basic fixture in `site/`, built by the binary.
-struct Workspace {
-    dir: tempfile::TempDir,
-}
+/// A copy of the basic fixture, the binary run in it.
+struct Workspace(tempfile::TempDir);
 
 impl Workspace {
     fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        copy_dir(&fixture("basic"), &dir.path().join("site"));
-        Self { dir }
+        Self(copy_site(&fixture("basic"), None))
     }
 
-    fn root(&self) -> PathBuf {
-        self.dir.path().join("site")
+    fn root(&self) -> &Path {
+        self.0.path()
     }
 
     fn public(&self) -> PathBuf {
@@ -30,7 +26,7 @@ impl Workspace {
     }
 
     fn pmkb(&self, args: &[&str]) -> Output {
-        pmkb_in(&self.root(), args)
+        pmkb_in(self.root(), args)
     }
 }
 
@@ -65,23 +61,23 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 #[test]
 fn an_output_inside_the_content_folder_is_refused() {
     let ws = Workspace::new();
-    let before = snapshot(ws.dir.path());
+    let before = snapshot(ws.root());
     let out = ws.pmkb(&["build", "--output", "content/public"]);
     refused(&out, "is inside");
     // The flat layout: postmortems at the site root, the output in it by default.
     let out = ws.pmkb(&["build", "--content", "."]);
     refused(&out, "is inside");
-    assert_eq!(snapshot(ws.dir.path()), before, "nothing touched");
+    assert_eq!(snapshot(ws.root()), before, "nothing touched");
 }
 
 #[test]
 fn an_output_that_is_a_file_is_refused() {
     let ws = Workspace::new();
     std::fs::write(ws.root().join("notes.txt"), "mine").unwrap();
-    let before = snapshot(ws.dir.path());
+    let before = snapshot(ws.root());
     let out = ws.pmkb(&["build", "--output", "notes.txt", "--force"]);
     refused(&out, "it is a file");
-    assert_eq!(snapshot(ws.dir.path()), before, "nothing touched");
+    assert_eq!(snapshot(ws.root()), before, "nothing touched");
 }
 
 #[test]
@@ -90,9 +86,9 @@ fn a_foreign_output_folder_is_refused_unless_forced() {
     let docs = ws.root().join("docs");
     std::fs::create_dir(&docs).unwrap();
     std::fs::write(docs.join("plan.md"), "mine").unwrap();
-    let before = snapshot(ws.dir.path());
+    let before = snapshot(ws.root());
     refused(&ws.pmkb(&["build", "--output", "docs"]), "--force");
-    assert_eq!(snapshot(ws.dir.path()), before, "nothing touched");
+    assert_eq!(snapshot(ws.root()), before, "nothing touched");
     // A folder holding the site's own taxonomy file is refused even when forced.
     std::fs::write(docs.join("taxonomy.toml"), "").unwrap();
     let config = ws.root().join("pmkb.toml");
@@ -115,7 +111,7 @@ fn a_foreign_output_folder_is_refused_unless_forced() {
 fn a_typod_or_empty_content_folder_keeps_the_previous_site() {
     let ws = Workspace::new();
     assert!(ws.pmkb(&["build"]).status.success());
-    let before = snapshot(ws.dir.path());
+    let before = snapshot(ws.root());
     refused(
         &ws.pmkb(&["build", "--content", "contnet"]),
         "does not exist",
@@ -133,7 +129,7 @@ fn a_typod_or_empty_content_folder_keeps_the_previous_site() {
     std::fs::remove_file(ws.root().join("empty/broken.md")).unwrap();
     std::fs::remove_dir(ws.root().join("empty")).unwrap();
     assert_eq!(
-        snapshot(ws.dir.path()),
+        snapshot(ws.root()),
         before,
         "the previous site is byte-identical"
     );
@@ -263,17 +259,17 @@ fn a_site_moved_aside_mid_swap_is_restored_even_by_a_failing_build() {
 }
 
 #[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let made = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(made.success(), "mkfifo {}", path.display());
+}
+
+#[cfg(unix)]
 #[test]
 fn a_named_pipe_in_content_is_skipped_with_a_warning() {
     let ws = Workspace::new();
     let fifo = ws.root().join("content/notes.md");
-    assert!(
-        Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap()
-            .success()
-    );
+    mkfifo(&fifo);
     let mut child = Command::new(env!("CARGO_BIN_EXE_pmkb"))
         .arg("build")
         .current_dir(ws.root())
@@ -307,13 +303,7 @@ fn a_named_pipe_in_content_is_skipped_with_a_warning() {
 fn a_named_pipe_or_device_as_settings_or_taxonomy_is_refused_without_waiting() {
     let ws = Workspace::new();
     let fifo = ws.root().join("pipe.toml");
-    assert!(
-        Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap()
-            .success()
-    );
+    mkfifo(&fifo);
     refused(
         &ws.pmkb(&["build", "--config", "pipe.toml"]),
         "not a regular file",
