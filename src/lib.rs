@@ -78,6 +78,14 @@ pub enum Error {
     /// The search index cannot be built or read.
     #[error(transparent)]
     Search(#[from] search::SearchError),
+    /// The search index cache cannot be rebuilt (a full disk, say).
+    #[error("cannot rebuild the search index cache in {dir}: {source}")]
+    IndexCache {
+        /// The cache folder (`index_dir`).
+        dir: PathBuf,
+        /// The failure.
+        source: search::SearchError,
+    },
 }
 
 /// A content folder read into a knowledge base.
@@ -264,8 +272,17 @@ pub fn search_index(settings: &Settings) -> Result<(SearchIndex, Option<Vec<Diag
     }
     let loaded = load(settings)?;
     require_postmortems(settings, &loaded)?;
-    let index = SearchIndex::rebuild(&settings.index_dir, &fingerprint, &loaded.kb)?;
+    let index = SearchIndex::rebuild(&settings.index_dir, &fingerprint, &loaded.kb)
+        .map_err(|source| index_cache_error(settings, source))?;
     Ok((index, Some(loaded.diagnostics)))
+}
+
+/// A failed rebuild of the index cache, naming its folder.
+fn index_cache_error(settings: &Settings, source: search::SearchError) -> Error {
+    Error::IndexCache {
+        dir: settings.index_dir.clone(),
+        source,
+    }
 }
 
 /// The search index files of the site: the tantivy index is refreshed in its cache
@@ -278,7 +295,8 @@ fn search_site(
 ) -> Result<Vec<output::OutputFile>, Error> {
     let index = match SearchIndex::open_fresh(&settings.index_dir, fingerprint) {
         Some(index) => index,
-        None => SearchIndex::rebuild(&settings.index_dir, fingerprint, kb)?,
+        None => SearchIndex::rebuild(&settings.index_dir, fingerprint, kb)
+            .map_err(|source| index_cache_error(settings, source))?,
     };
     Ok(search::web::export(&index, kb)?)
 }
