@@ -2,8 +2,23 @@
 //! a line and a hint — what a team runs in CI on its postmortem repository.
 
 use crate::diagnostics::Diagnostic;
+use crate::discover::Asset;
 use crate::extract::{SectionKind, datetime};
 use crate::kb::{KnowledgeBase, Postmortem};
+
+/// Files of the content folder that no postmortem links, so `pmkb build` does not
+/// publish them: a warning each, so a stray secret or a broken link is noticed.
+pub fn unlinked(kb: &KnowledgeBase, assets: &[Asset]) -> Vec<Diagnostic> {
+    let linked = crate::render::linked_assets(kb, assets);
+    assets
+        .iter()
+        .filter(|a| !linked.contains(&a.rel_path))
+        .map(|a| {
+            Diagnostic::warning(&a.rel_path, "no postmortem links this file; it is not published")
+                .with_hint("link it from a postmortem to publish it, or remove it; files to publish as they are go in the theme folder's static/")
+        })
+        .collect()
+}
 
 /// Findings about missing or doubtful facts, for every postmortem, sorted.
 pub fn lint(kb: &KnowledgeBase) -> Vec<Diagnostic> {

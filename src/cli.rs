@@ -37,6 +37,15 @@ enum Command {
         /// Print wall time, items and peak memory of each stage.
         #[arg(long)]
         timings: bool,
+        /// Replace an existing non-empty output folder that pmkb did not write.
+        #[arg(long)]
+        force: bool,
+        /// Build even when the content folder holds no postmortem.
+        #[arg(long)]
+        allow_empty: bool,
+        /// Wait for another build writing the same output folder instead of failing.
+        #[arg(long)]
+        wait: bool,
     },
     /// Print every postmortem's structured metadata as one JSON array (see EXPORT.md).
     Export {
@@ -117,21 +126,31 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             output,
             base_url,
             timings,
-        } => build(site.settings(output, base_url)?, timings),
+            force,
+            allow_empty,
+            wait,
+        } => {
+            let options = pmkb::BuildOptions {
+                force,
+                allow_empty,
+                wait,
+            };
+            build(site.settings(output, base_url)?, options, timings)
+        }
         Command::Export { site } => export(site.settings(None, None)?),
         Command::Check { site, strict } => check(site.settings(None, None)?, strict),
         Command::Search(args) => search(args),
     }
 }
 
-fn build(settings: Settings, timed: bool) -> Result<ExitCode> {
+fn build(settings: Settings, options: pmkb::BuildOptions, timed: bool) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     let timings = if timed {
         Timings::enabled()
     } else {
         Timings::disabled()
     };
-    let report = pmkb::build_timed(&settings, &timings)?;
+    let report = pmkb::build_with(&settings, options, &timings)?;
     print_timings(&timings.stages());
     let errors = print_diagnostics(&report.diagnostics);
     eprintln!(
@@ -158,6 +177,7 @@ fn check(settings: Settings, strict: bool) -> Result<ExitCode> {
     let loaded = pmkb::load(&settings)?;
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(pmkb::check::lint(&loaded.kb));
+    diagnostics.extend(pmkb::check::unlinked(&loaded.kb, &loaded.assets));
     pmkb::diagnostics::sort(&mut diagnostics);
     let errors = print_diagnostics(&diagnostics);
     let warnings = diagnostics.len() - errors;
@@ -277,6 +297,22 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) -> usize {
         eprintln!("{d}");
     }
     diagnostics.iter().filter(|d| d.is_error()).count()
+}
+
+/// An error with its causes, each printed once: a message that already quotes its
+/// cause (`cannot write X: Permission denied`) is not followed by that cause again.
+pub fn error_chain(err: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in err.chain() {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
+            text.push_str(&cause);
+        }
+    }
+    text
 }
 
 fn exit_code(failed: bool) -> ExitCode {

@@ -15,16 +15,20 @@ pub const DEFAULT_MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;
 /// files are not parsed, so they may be bigger, up to the size GitHub starts to warn about.
 pub const DEFAULT_MAX_ASSET_BYTES: u64 = 50 * 1024 * 1024;
 
+/// Largest `pmkb.toml` (and site taxonomy file, see `load_taxonomy`) pmkb reads: a
+/// settings file is a few hundred bytes, so anything near this is not one.
+pub const MAX_SETTINGS_BYTES: u64 = 1024 * 1024;
+
 /// Why the settings could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    /// The settings file exists but could not be read.
+    /// The settings file could not be read, is not a regular file or is too big.
     #[error("cannot read {path}: {source}")]
     Read {
         /// The settings file.
         path: PathBuf,
-        /// The I/O failure.
-        source: std::io::Error,
+        /// The failure.
+        source: crate::discover::ReadError,
     },
     /// The settings file is not valid TOML or has unknown or mistyped keys.
     #[error("{path} is not a valid pmkb config: {message}")]
@@ -138,10 +142,13 @@ impl Settings {
             .or_else(|| Some(cwd.join(CONFIG_FILE)).filter(|p| p.is_file()));
         let (root, config) = match config_path {
             Some(path) => {
-                let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
-                    path: path.clone(),
-                    source,
-                })?;
+                let text =
+                    crate::discover::read_text(&path, MAX_SETTINGS_BYTES).map_err(|source| {
+                        ConfigError::Read {
+                            path: path.clone(),
+                            source,
+                        }
+                    })?;
                 let root = path
                     .parent()
                     .map(Path::to_path_buf)

@@ -3,12 +3,57 @@
 //! This is the only stage that reads the content folder; everything after it works on
 //! the values returned here.
 
+mod read;
+
+pub use read::{ReadError, read_regular, read_text};
+
 use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostics::Diagnostic;
+
+/// Why a content folder cannot be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum FolderError {
+    /// Nothing exists at the path (a typo, or a build run from the wrong folder).
+    #[error(
+        "the content folder {0} does not exist; pass --content DIR or set content_dir in pmkb.toml"
+    )]
+    Missing(PathBuf),
+    /// The path is a file.
+    #[error(
+        "the content folder {0} is not a folder; pass --content DIR or set content_dir in pmkb.toml"
+    )]
+    NotAFolder(PathBuf),
+    /// The file system refused.
+    #[error("cannot read the content folder {path}: {source}")]
+    Io {
+        /// The folder.
+        path: PathBuf,
+        /// The failure.
+        source: std::io::Error,
+    },
+}
+
+/// Checks that `dir` is a folder before anything is read from it or written for it.
+///
+/// # Errors
+/// [`FolderError`] when it is missing, is not a folder or cannot be examined.
+pub fn check_folder(dir: &Path) -> Result<(), FolderError> {
+    match std::fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => Ok(()),
+        Ok(_) => Err(FolderError::NotAFolder(dir.to_path_buf())),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            Err(FolderError::Missing(dir.to_path_buf()))
+        }
+        Err(source) => Err(FolderError::Io {
+            path: dir.to_path_buf(),
+            source,
+        }),
+    }
+}
 
 /// One Markdown postmortem, read into memory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,20 +114,11 @@ impl Limits {
 
 /// Walks `content_dir` (hidden files and folders skipped, symlinks followed with loop
 /// detection unless they lead outside the folder) and reads every file within `limits`.
-/// Unreadable, oversized, binary and empty files and escaping links become diagnostics;
-/// the rest of the folder is still returned.
+/// Unreadable, oversized, binary and empty files, named pipes and devices, and escaping
+/// links become diagnostics; the rest of the folder is still returned. A folder that
+/// cannot be walked at all gives one diagnostic (see [`check_folder`] to refuse it first).
 pub fn discover(content_dir: &Path, limits: Limits) -> Discovered {
     let mut found = Discovered::default();
-    if !content_dir.is_dir() {
-        found.diagnostics.push(
-            Diagnostic::error(
-                content_dir.display().to_string(),
-                "the content folder does not exist or is not a folder",
-            )
-            .with_hint("pass --content DIR or set content_dir in pmkb.toml"),
-        );
-        return found;
-    }
     let paths = walk(content_dir, &mut found.diagnostics);
     let read: Vec<_> = paths
         .par_iter()
@@ -126,7 +162,8 @@ fn walk(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
         });
     for entry in walker {
         match entry {
-            Ok(entry) if entry.file_type().is_file() => paths.push(entry.into_path()),
+            // Pipes, sockets and devices too: reading them gives their diagnostic.
+            Ok(entry) if !entry.file_type().is_dir() => paths.push(entry.into_path()),
             Ok(_) => {}
             Err(err) => diagnostics.push(walk_error(dir, &err)),
         }
@@ -233,7 +270,6 @@ fn walk_error(content_dir: &Path, err: &walkdir::Error) -> Diagnostic {
 
 fn read_one(content_dir: &Path, path: &Path, limits: Limits) -> (Option<Item>, Option<Diagnostic>) {
     let rel_path = relative_name(content_dir, path);
-    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let (max_bytes, hint) = if is_markdown(path) {
         (
             limits.markdown,
@@ -245,16 +281,24 @@ fn read_one(content_dir: &Path, path: &Path, limits: Limits) -> (Option<Item>, O
             "shrink it, or raise max_asset_bytes in pmkb.toml",
         )
     };
-    if size > max_bytes {
-        let message = format!("file is {size} bytes, over the limit of {max_bytes}; skipped");
-        return (
-            None,
-            Some(Diagnostic::error(rel_path, message).with_hint(hint)),
-        );
-    }
-    let bytes = match std::fs::read(path) {
+    let bytes = match read_regular(path, max_bytes) {
         Ok(bytes) => bytes,
-        Err(err) => {
+        Err(ReadError::TooBig { size, limit }) => {
+            let message = format!("file is {size} bytes, over the limit of {limit}; skipped");
+            return (
+                None,
+                Some(Diagnostic::error(rel_path, message).with_hint(hint)),
+            );
+        }
+        Err(ReadError::NotAFile) => {
+            let diagnostic = Diagnostic::warning(
+                rel_path,
+                "not a regular file (a named pipe, socket or device); skipped",
+            )
+            .with_hint("remove it from the content folder, or replace it with a regular file");
+            return (None, Some(diagnostic));
+        }
+        Err(ReadError::Io(err)) => {
             let diagnostic = Diagnostic::error(rel_path, format!("cannot read: {err}"))
                 .with_hint("check the file's permissions");
             return (None, Some(diagnostic));

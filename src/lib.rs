@@ -38,13 +38,27 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Failures that stop a build before anything is written.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The site's taxonomy file cannot be read.
+    /// The site's taxonomy file cannot be read, is not a regular file or is too big.
     #[error("cannot read taxonomy file {path}: {source}")]
     TaxonomyRead {
         /// The file.
         path: PathBuf,
         /// The failure.
-        source: std::io::Error,
+        source: discover::ReadError,
+    },
+    /// The content folder is missing or not a folder.
+    #[error(transparent)]
+    Content(#[from] discover::FolderError),
+    /// The content folder holds no postmortem that could be read.
+    #[error(
+        "no postmortem in {path}{}; pass --allow-empty to build an empty knowledge base on purpose",
+        if *unreadable == 0 { " (no *.md file)".to_owned() } else { format!(" ({unreadable} Markdown files could not be read; `pmkb check` says why)") }
+    )]
+    NoPostmortems {
+        /// The content folder.
+        path: PathBuf,
+        /// Markdown files found that could not be used.
+        unreadable: usize,
     },
     /// The site's taxonomy file is invalid.
     #[error("taxonomy file {path}: {source}")]
@@ -66,6 +80,14 @@ pub enum Error {
     /// The search index cannot be built or read.
     #[error(transparent)]
     Search(#[from] search::SearchError),
+    /// The search index cache cannot be rebuilt (a full disk, say).
+    #[error("cannot rebuild the search index cache in {dir}: {source}")]
+    IndexCache {
+        /// The cache folder (`index_dir`).
+        dir: PathBuf,
+        /// The failure.
+        source: search::SearchError,
+    },
 }
 
 /// A content folder read into a knowledge base.
@@ -84,7 +106,8 @@ pub fn load_taxonomy(settings: &Settings) -> Result<Taxonomy, Error> {
     let Some(path) = &settings.taxonomy_file else {
         return Ok(builtin);
     };
-    let text = std::fs::read_to_string(path).map_err(|source| Error::TaxonomyRead {
+    let limit = settings.config.max_file_bytes;
+    let text = discover::read_text(path, limit).map_err(|source| Error::TaxonomyRead {
         path: path.clone(),
         source,
     })?;
@@ -96,12 +119,17 @@ pub fn load_taxonomy(settings: &Settings) -> Result<Taxonomy, Error> {
 }
 
 /// Reads, parses, extracts and classifies every postmortem of the content folder.
+///
+/// # Errors
+/// [`Error::Content`] when the content folder is missing or not a folder; the taxonomy
+/// file's errors.
 pub fn load(settings: &Settings) -> Result<Loaded, Error> {
     load_timed(settings, &Timings::disabled())
 }
 
 /// [`load`], recording each stage in `timings`.
 pub fn load_timed(settings: &Settings, timings: &Timings) -> Result<Loaded, Error> {
+    discover::check_folder(&settings.content_dir)?;
     let taxonomy = load_taxonomy(settings)?;
     let limits = discover::Limits {
         markdown: settings.config.max_file_bytes,
@@ -164,6 +192,34 @@ pub fn load_timed(settings: &Settings, timings: &Timings) -> Result<Loaded, Erro
         assets: found.assets,
         diagnostics,
     })
+}
+
+/// Refuses a knowledge base without any postmortem (a typo'd or emptied content folder
+/// must not replace a site with an empty one).
+fn require_postmortems(settings: &Settings, loaded: &Loaded) -> Result<(), Error> {
+    if !loaded.kb.postmortems.is_empty() {
+        return Ok(());
+    }
+    let unreadable = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error() && discover::is_markdown(std::path::Path::new(&d.path)))
+        .count();
+    Err(Error::NoPostmortems {
+        path: settings.content_dir.clone(),
+        unreadable,
+    })
+}
+
+/// Choices of one build run that are not site settings (command-line flags).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BuildOptions {
+    /// Replace an output folder that pmkb did not write.
+    pub force: bool,
+    /// Build a site from a content folder without any postmortem.
+    pub allow_empty: bool,
+    /// Wait for another build writing the same output instead of failing at once.
+    pub wait: bool,
 }
 
 /// What a build did.
@@ -245,10 +301,20 @@ pub fn search_index(settings: &Settings) -> Result<(SearchIndex, Option<Vec<Diag
         return Ok((index, None));
     }
     let loaded = load(settings)?;
+    require_postmortems(settings, &loaded)?;
     let (index, mut diagnostics) =
-        SearchIndex::rebuild(&settings.index_dir, &fingerprint, &loaded.kb)?;
+        SearchIndex::rebuild(&settings.index_dir, &fingerprint, &loaded.kb)
+            .map_err(|source| index_cache_error(settings, source))?;
     diagnostics.extend(loaded.diagnostics);
     Ok((index, Some(diagnostics)))
+}
+
+/// A failed rebuild of the index cache, naming its folder.
+fn index_cache_error(settings: &Settings, source: search::SearchError) -> Error {
+    Error::IndexCache {
+        dir: settings.index_dir.clone(),
+        source,
+    }
 }
 
 /// The search index files of the site: the tantivy index is refreshed in its cache
@@ -263,7 +329,8 @@ fn search_site(
     let span = timings.start_concurrent("tantivy index");
     let (index, warnings) = match SearchIndex::open_fresh(&settings.index_dir, fingerprint) {
         Some(index) => (index, Vec::new()),
-        None => SearchIndex::rebuild(&settings.index_dir, fingerprint, kb)?,
+        None => SearchIndex::rebuild(&settings.index_dir, fingerprint, kb)
+            .map_err(|source| index_cache_error(settings, source))?,
     };
     span.end(kb.postmortems.len());
     let span = timings.start_concurrent("static search");
@@ -272,23 +339,44 @@ fn search_site(
     Ok((files, warnings))
 }
 
-/// The whole build: load, render and index (in parallel), and write the site atomically
-/// to the output folder. Input problems are reported in the result; the pages that could
-/// be built are written.
+/// The whole build with the default [`BuildOptions`].
+///
+/// # Errors
+/// As [`build_with`].
 pub fn build(settings: &Settings) -> Result<BuildReport, Error> {
-    build_timed(settings, &Timings::disabled())
+    build_with(settings, BuildOptions::default(), &Timings::disabled())
 }
 
-/// [`build`], recording each stage in `timings`.
-pub fn build_timed(settings: &Settings, timings: &Timings) -> Result<BuildReport, Error> {
-    let inputs = [
-        settings.root.as_path(),
-        &settings.content_dir,
-        &settings.theme_dir,
-    ];
-    output::check_target(&settings.output_dir, &inputs)?;
+/// The whole build: claim the output folder (lock, recovery of a killed build, checks),
+/// load, render and index (in parallel), and write the site atomically to the output
+/// folder, recording each stage in `timings`. Input problems are reported in the result;
+/// the pages that could be built are written.
+///
+/// # Errors
+/// A refused or busy output, a missing or empty content folder, a bad taxonomy or theme,
+/// or a failed write; the previous site is then left as it was.
+pub fn build_with(
+    settings: &Settings,
+    options: BuildOptions,
+    timings: &Timings,
+) -> Result<BuildReport, Error> {
+    let folders = [settings.content_dir.as_path(), &settings.theme_dir];
+    let mut kept = vec![settings.root.as_path(), &settings.index_dir];
+    kept.extend(settings.taxonomy_file.as_deref());
+    let inputs = output::Inputs {
+        folders: &folders,
+        kept: &kept,
+    };
+    let claim = output::Claim {
+        force: options.force,
+        wait: options.wait,
+    };
+    let target = output::Target::claim(&settings.output_dir, &inputs, claim)?;
     let fingerprint = index_fingerprint(settings);
     let loaded = load_timed(settings, timings)?;
+    if !options.allow_empty {
+        require_postmortems(settings, &loaded)?;
+    }
     let both = timings.start("render + search");
     let (pages, search) = rayon::join(
         || {
@@ -305,14 +393,26 @@ pub fn build_timed(settings: &Settings, timings: &Timings) -> Result<BuildReport
     theme_diagnostics.extend(cache_warnings);
     both.end(files.len());
     let span = timings.start("write");
-    output::write_site(&settings.output_dir, &files)?;
+    let unwritten = target.write(&files)?;
     span.end(files.len());
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(theme_diagnostics);
+    diagnostics.extend(unwritten.iter().map(unwritten_diagnostic));
     diagnostics::sort(&mut diagnostics);
     Ok(BuildReport {
-        files_written: files.len(),
+        files_written: files.len() - unwritten.len(),
         postmortems: loaded.kb.postmortems.len(),
         diagnostics,
     })
+}
+
+/// A site file the file system refused, named by its content path when it is a copied
+/// attachment (`files/…`).
+fn unwritten_diagnostic(file: &output::Unwritten) -> Diagnostic {
+    let path = file.path.strip_prefix("files/").unwrap_or(&file.path);
+    Diagnostic::error(
+        path,
+        format!("cannot be written to the site: {}; skipped", file.error),
+    )
+    .with_hint("shorten its path (or the output folder's); the rest of the site was written")
 }

@@ -1,9 +1,13 @@
 //! The one writer: rendered files land on disk atomically, or stay in memory.
 //!
 //! A build is written into a temporary folder beside the output and swapped in at the
-//! end, so a failed or interrupted build leaves the previous site intact (see `staging`).
+//! end, so a failed or interrupted build leaves the previous site intact (see `staging`);
+//! the folder is claimed (locked and checked, see `guard`) before a build does any work.
 
+mod guard;
 mod staging;
+
+pub use guard::{Inputs, MARKER};
 
 use std::path::{Component, Path, PathBuf};
 
@@ -30,11 +34,16 @@ impl OutputFile {
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
     /// Another build is writing the same output folder right now.
-    #[error("another pmkb build is writing {0}; try again when it has finished")]
-    Busy(PathBuf),
+    #[error("another pmkb build{} is writing {output}; try again when it has finished, or pass --wait", holder.map(|pid| format!(" (pid {pid})")).unwrap_or_default())]
+    Busy {
+        /// The output folder.
+        output: PathBuf,
+        /// The process id of the build holding the lock, when it has written it.
+        holder: Option<u32>,
+    },
     /// The output folder holds the build's own input, which replacing it would delete.
     #[error(
-        "refusing to write the site to {output}: replacing it would delete {input}, which the build reads"
+        "refusing to write the site to {output}: replacing it would delete {input}, which the build reads; choose another --output"
     )]
     HoldsInput {
         /// The output folder.
@@ -42,9 +51,39 @@ pub enum OutputError {
         /// The input inside it.
         input: PathBuf,
     },
+    /// The output folder lies inside a folder the build reads.
+    #[error(
+        "refusing to write the site to {output}: it is inside {input}, which the build reads, so every build would publish the previous one; choose an --output outside it"
+    )]
+    InsideInput {
+        /// The output folder.
+        output: PathBuf,
+        /// The input folder holding it.
+        input: PathBuf,
+    },
+    /// A file is where the output folder should be.
+    #[error(
+        "refusing to write the site to {0}: it is a file, not a folder; choose another --output"
+    )]
+    NotAFolder(PathBuf),
+    /// A non-empty folder that pmkb did not write is where the output folder should be.
+    #[error(
+        "refusing to replace {0}: it is not empty and pmkb did not write it (it has no {marker} file); choose a new or empty folder, or pass --force to replace it", marker = guard::MARKER
+    )]
+    Foreign(PathBuf),
     /// A rendered path would leave the output folder; nothing was written.
     #[error("refusing to write `{0}`: the path leaves the output folder")]
     UnsafePath(String),
+    /// Something pmkb moved aside or left behind cannot be removed.
+    #[error(
+        "cannot remove {path}, a previous site or leftover of pmkb: {source}; remove it by hand (with sudo if a build ran as root)"
+    )]
+    Remove {
+        /// What could not be removed.
+        path: PathBuf,
+        /// The failure.
+        source: std::io::Error,
+    },
     /// The file system refused.
     #[error("cannot write {path}: {source}")]
     Io {
@@ -76,65 +115,118 @@ fn safe_join(base: &Path, rel: &str) -> Result<PathBuf, OutputError> {
     }
 }
 
-/// Refuses an output folder that is, or contains, one of `inputs` (the content folder,
-/// the site root…): the swap replaces the output folder whole, so `--output .` must not
-/// delete the sources it was built from.
-pub fn check_target(output_dir: &Path, inputs: &[&Path]) -> Result<(), OutputError> {
-    let Ok(output) = output_dir.canonicalize() else {
-        return Ok(());
-    };
-    for input in inputs {
-        if input.canonicalize().is_ok_and(|i| i.starts_with(&output)) {
-            return Err(OutputError::HoldsInput {
-                output: output_dir.to_path_buf(),
-                input: input.to_path_buf(),
-            });
+/// How a build claims its output folder.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Claim {
+    /// Replace an existing non-empty folder even though pmkb did not write it.
+    pub force: bool,
+    /// Wait for another build writing the same output instead of failing at once.
+    pub wait: bool,
+}
+
+/// A file of the site that could not be written (its path is too long under the staging
+/// folder, for instance); the rest of the site was.
+#[derive(Debug)]
+pub struct Unwritten {
+    /// Its path relative to the output folder.
+    pub path: String,
+    /// Why.
+    pub error: std::io::Error,
+}
+
+/// An output folder claimed by one build: locked for as long as the value lives, with
+/// whatever a killed build left behind cleaned up and the folder checked.
+pub struct Target {
+    output_dir: PathBuf,
+    names: staging::Names,
+    _lock: staging::Lock,
+}
+
+impl Target {
+    /// Takes the output's lock (or waits for it), recovers from a killed build (putting
+    /// back a previous site moved aside mid-swap), then refuses an output that holds or
+    /// lies inside `inputs`, is a file, or is a non-empty folder pmkb did not write. A
+    /// refused output is left as it was, with nothing created beside it.
+    ///
+    /// # Errors
+    /// [`OutputError::Busy`] when another build holds the lock, the refusals of the
+    /// checks, and file-system failures naming the path.
+    pub fn claim(
+        output_dir: &Path,
+        inputs: &guard::Inputs<'_>,
+        claim: Claim,
+    ) -> Result<Self, OutputError> {
+        let names = staging::Names::of(output_dir);
+        let lock = if names.parent.is_dir() {
+            let lock = staging::Lock::take(&names, output_dir, claim.wait)?;
+            staging::recover(&names, output_dir)?;
+            Some(lock)
+        } else {
+            None
+        };
+        guard::check(output_dir, inputs, claim.force)?;
+        let lock = match lock {
+            Some(lock) => lock,
+            None => {
+                std::fs::create_dir_all(&names.parent).map_err(io(&names.parent))?;
+                staging::Lock::take(&names, output_dir, claim.wait)?
+            }
+        };
+        Ok(Self {
+            output_dir: output_dir.to_path_buf(),
+            names,
+            _lock: lock,
+        })
+    }
+
+    /// Writes the site, replacing what was there only once every file has been written
+    /// to a staging folder beside it. A file whose path the file system refuses (too
+    /// long) is returned and the rest is written; any other failure keeps the previous
+    /// site and leaves nothing beside it.
+    ///
+    /// # Errors
+    /// [`OutputError::UnsafePath`] for a path leaving the folder, else the file-system
+    /// failure naming its path.
+    pub fn write(self, files: &[OutputFile]) -> Result<Vec<Unwritten>, OutputError> {
+        let staging = self.names.staging();
+        let result = write_all(&staging, files).and_then(|unwritten| {
+            swap_in(&staging, &self.output_dir, &self.names).map(|()| unwritten)
+        });
+        if result.is_err() {
+            // Leave no stray staging folder behind; the previous site is untouched.
+            let _ = staging::remove(&staging);
         }
+        result
     }
-    Ok(())
 }
 
-/// Writes the site to `output_dir`, replacing what was there only once every file has
-/// been written to a staging folder beside it. One build at a time may write an output;
-/// leftovers of a killed build are cleaned up (or its previous site restored) first.
-pub fn write_site(output_dir: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
-    let parent = output_dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(io(parent))?;
-    let name = output_dir
-        .file_name()
-        .map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
-    let names = staging::Names::new(parent, name);
-    let _lock = staging::Lock::take(&names, output_dir)?;
-    staging::recover(&names, output_dir)?;
-    let staging = names.staging();
-    let result = write_all(&staging, files).and_then(|()| swap_in(&staging, output_dir, &names));
-    if result.is_err() {
-        // Leave no stray staging folder behind; the previous site is untouched.
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    result
-}
-
-fn write_all(staging: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
+fn write_all(staging: &Path, files: &[OutputFile]) -> Result<Vec<Unwritten>, OutputError> {
     std::fs::create_dir_all(staging).map_err(io(staging))?;
+    let marker = staging.join(guard::MARKER);
+    std::fs::write(&marker, guard::MARKER_TEXT).map_err(io(&marker))?;
+    let mut unwritten = Vec::new();
     for file in files {
         let path = safe_join(staging, &file.path)?;
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(io(dir))?;
+        let written = match path.parent() {
+            Some(dir) => std::fs::create_dir_all(dir),
+            None => Ok(()),
         }
-        std::fs::write(&path, &file.bytes).map_err(io(&path))?;
+        .and_then(|()| std::fs::write(&path, &file.bytes));
+        match written {
+            Ok(()) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::InvalidFilename => {
+                unwritten.push(Unwritten {
+                    path: file.path.clone(),
+                    error,
+                });
+            }
+            Err(source) => return Err(OutputError::Io { path, source }),
+        }
     }
-    Ok(())
+    Ok(unwritten)
 }
 
-fn swap_in(
-    staging: &Path,
-    output_dir: &Path,
-    names: &staging::Names<'_>,
-) -> Result<(), OutputError> {
+fn swap_in(staging: &Path, output_dir: &Path, names: &staging::Names) -> Result<(), OutputError> {
     let old = names.old();
     let had_old = output_dir.exists();
     if had_old {
@@ -150,7 +242,7 @@ fn swap_in(
         });
     }
     if had_old {
-        std::fs::remove_dir_all(&old).map_err(io(&old))?;
+        staging::remove(&old)?;
     }
     Ok(())
 }
@@ -158,6 +250,10 @@ fn swap_in(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn write_site(out: &Path, files: &[OutputFile]) -> Result<Vec<Unwritten>, OutputError> {
+        Target::claim(out, &Inputs::default(), Claim::default())?.write(files)
+    }
 
     #[test]
     fn paths_that_escape_are_refused() {
@@ -172,28 +268,20 @@ mod tests {
     }
 
     #[test]
-    fn an_output_holding_the_sources_is_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let content = dir.path().join("content");
-        std::fs::create_dir(&content).unwrap();
-        let err = check_target(dir.path(), &[&content]).unwrap_err();
-        assert!(matches!(err, OutputError::HoldsInput { .. }), "{err}");
-        assert!(check_target(&content, &[&content]).is_err());
-        assert!(check_target(&dir.path().join("public"), &[&content]).is_ok());
-        std::fs::create_dir(dir.path().join("public")).unwrap();
-        assert!(check_target(&dir.path().join("public"), &[&content]).is_ok());
-    }
-
-    #[test]
-    fn a_site_moved_aside_by_a_killed_build_is_restored() {
+    fn a_site_moved_aside_by_a_killed_build_is_restored_by_a_build_that_fails() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         write_site(&out, &[OutputFile::text("index.html", "v1".into())]).unwrap();
         // Killed after moving the old site aside, before moving the new one in.
         std::fs::rename(&out, dir.path().join(".public.pmkb-old-4000001")).unwrap();
         std::fs::create_dir(dir.path().join(".public.pmkb-new-4000001")).unwrap();
-        let bad = [OutputFile::text("/etc/evil", "x".into())];
-        assert!(write_site(&out, &bad).is_err());
+        // A build that is refused right after claiming (a foreign output) still recovers.
+        let content = out.join("content");
+        let inputs = Inputs {
+            folders: &[&content],
+            kept: &[],
+        };
+        assert!(Target::claim(&out, &inputs, Claim::default()).is_err());
         assert_eq!(
             std::fs::read_to_string(out.join("index.html")).unwrap(),
             "v1"
@@ -225,5 +313,24 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["public"]);
+    }
+
+    #[test]
+    fn a_path_too_long_skips_that_file_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let long = vec!["d".repeat(200); 25].join("/");
+        let files = [
+            OutputFile::text("index.html", "home".into()),
+            OutputFile::text(format!("files/{long}/a.png"), "png".into()),
+        ];
+        let unwritten = write_site(&out, &files).unwrap();
+        assert_eq!(unwritten.len(), 1, "{unwritten:?}");
+        assert!(unwritten[0].path.ends_with("a.png"));
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "home"
+        );
+        assert!(out.join(MARKER).is_file());
     }
 }

@@ -18,6 +18,9 @@ pub struct LinkContext<'a> {
     pub assets: &'a std::collections::HashSet<String>,
     /// Content-relative Markdown path → slug, for links between postmortems.
     pub pages: &'a HashMap<String, String>,
+    /// Filled with the content-relative paths of the assets the body links: only those
+    /// are published.
+    pub linked: &'a std::cell::RefCell<std::collections::BTreeSet<String>>,
 }
 
 /// Renders a Markdown body to HTML. The first level-1 heading is dropped because the
@@ -142,6 +145,7 @@ fn rewrite<'a>(dest: CowStr<'a>, links: &LinkContext<'_>) -> CowStr<'a> {
         format!("#{fragment}")
     };
     if links.assets.contains(&target) {
+        links.linked.borrow_mut().insert(target.clone());
         return format!("{}files/{target}{fragment}", links.root).into();
     }
     if let Some(slug) = links.pages.get(&target) {
@@ -181,6 +185,7 @@ mod tests {
             root: "../../",
             assets: &assets,
             pages: &pages,
+            linked: &Default::default(),
         };
         to_html(body, &links, trust)
     }

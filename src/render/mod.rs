@@ -14,7 +14,7 @@ pub mod views;
 pub use markdown::sanitise;
 pub use theme::{Theme, ThemeError};
 
-use std::collections::{HashMap, HashSet};
+use std::collections::BTreeSet;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -49,24 +49,36 @@ pub struct RenderInput<'a> {
     pub trust_html: bool,
 }
 
-/// Renders the whole site.
+/// The content-relative paths of the assets some postmortem links (an image it embeds,
+/// a file it links to), resolved as the pages resolve them: only these are published.
+pub fn linked_assets(kb: &KnowledgeBase, assets: &[Asset]) -> BTreeSet<String> {
+    let links = postmortem::BodyLinks::new(kb, assets);
+    kb.postmortems
+        .par_iter()
+        .map(|pm| links.body(pm, false).1)
+        .reduce(BTreeSet::new, union)
+}
+
+fn union(mut a: BTreeSet<String>, b: BTreeSet<String>) -> BTreeSet<String> {
+    a.extend(b);
+    a
+}
+
+/// Renders the whole site. Of the content folder's assets, only those a postmortem links
+/// are copied (under `files/`); the rest stay private.
 pub fn render(kb: &KnowledgeBase, input: &RenderInput<'_>) -> Result<Vec<OutputFile>, RenderError> {
-    let asset_paths: HashSet<String> = input.assets.iter().map(|a| a.rel_path.clone()).collect();
-    let pages: HashMap<String, String> = kb
-        .postmortems
-        .iter()
-        .map(|p| (p.source.clone(), p.slug.clone()))
-        .collect();
     let renderer = Renderer {
         kb,
         input,
-        asset_paths,
-        pages,
+        links: postmortem::BodyLinks::new(kb, input.assets),
     };
-    let mut files: Vec<OutputFile> = (0..kb.postmortems.len())
+    let (mut files, linked): (Vec<OutputFile>, Vec<BTreeSet<String>>) = (0..kb.postmortems.len())
         .into_par_iter()
         .map(|i| renderer.postmortem(i))
-        .collect::<Result<_, _>>()?;
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .unzip();
+    let linked = linked.into_iter().fold(BTreeSet::new(), union);
     let kinds = [Kind::root_causes(kb), Kind::measures(kb)];
     for kind in &kinds {
         files.push(renderer.taxonomy_index(kind)?);
@@ -92,10 +104,16 @@ pub fn render(kb: &KnowledgeBase, input: &RenderInput<'_>) -> Result<Vec<OutputF
     let sitemap = feeds::sitemap(&input.site, &pages);
     files.push(sitemap);
     files.extend(input.theme.statics.iter().cloned());
-    files.extend(input.assets.iter().map(|a| OutputFile {
-        path: format!("files/{}", a.rel_path),
-        bytes: a.bytes.clone(),
-    }));
+    files.extend(
+        input
+            .assets
+            .iter()
+            .filter(|a| linked.contains(&a.rel_path))
+            .map(|a| OutputFile {
+                path: format!("files/{}", a.rel_path),
+                bytes: a.bytes.clone(),
+            }),
+    );
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
@@ -144,8 +162,7 @@ struct Page<'a, T: Serialize> {
 struct Renderer<'a> {
     kb: &'a KnowledgeBase,
     input: &'a RenderInput<'a>,
-    asset_paths: HashSet<String>,
-    pages: HashMap<String, String>,
+    links: postmortem::BodyLinks,
 }
 
 impl Renderer<'_> {

@@ -1,28 +1,63 @@
 //! The postmortem page: the document's facts and body, its action items, related
 //! incidents and where its time went.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 
 use super::views::{self, Chip};
 use super::{RenderError, Renderer, insights, markdown};
+use crate::discover::Asset;
 use crate::extract::TimelineEntry;
 use crate::kb::{KnowledgeBase, Postmortem};
 use crate::output::OutputFile;
 
+/// What relative links in postmortem bodies may lead to: the content folder's other
+/// files and the postmortems themselves.
+pub(super) struct BodyLinks {
+    assets: HashSet<String>,
+    pages: HashMap<String, String>,
+}
+
+impl BodyLinks {
+    pub(super) fn new(kb: &KnowledgeBase, assets: &[Asset]) -> Self {
+        Self {
+            assets: assets.iter().map(|a| a.rel_path.clone()).collect(),
+            pages: kb
+                .postmortems
+                .iter()
+                .map(|p| (p.source.clone(), p.slug.clone()))
+                .collect(),
+        }
+    }
+
+    /// The body of `pm` as HTML for its page (`postmortems/SLUG/`), with the
+    /// content-relative paths of the assets it links.
+    pub(super) fn body(&self, pm: &Postmortem, trust_html: bool) -> (String, BTreeSet<String>) {
+        let linked = RefCell::default();
+        let links = markdown::LinkContext {
+            rel_path: &pm.source,
+            root: "../../",
+            assets: &self.assets,
+            pages: &self.pages,
+            linked: &linked,
+        };
+        let html = markdown::to_html(&pm.document.body, &links, trust_html);
+        (html, linked.into_inner())
+    }
+}
+
 impl Renderer<'_> {
-    pub(super) fn postmortem(&self, index: usize) -> Result<OutputFile, RenderError> {
+    /// The page of the postmortem at `index`, with the assets its body links.
+    pub(super) fn postmortem(
+        &self,
+        index: usize,
+    ) -> Result<(OutputFile, BTreeSet<String>), RenderError> {
         let kb = self.kb;
         let pm = &kb.postmortems[index];
         let root = "../../";
-        let links = markdown::LinkContext {
-            rel_path: &pm.source,
-            root,
-            assets: &self.asset_paths,
-            pages: &self.pages,
-        };
-        let body_html = markdown::to_html(&pm.document.body, &links, self.input.trust_html);
+        let (body_html, linked) = self.links.body(pm, self.input.trust_html);
         let neighbour = |i: Option<usize>| {
             i.and_then(|i| kb.postmortems.get(i)).map(|p| Neighbour {
                 slug: &p.slug,
@@ -36,12 +71,13 @@ impl Renderer<'_> {
             related: insights::related(kb, pm),
             time: insights::time_view(pm),
         };
-        self.page(
+        let page = self.page(
             "postmortem.html",
             &format!("postmortems/{}/", pm.slug),
             root,
             view,
-        )
+        )?;
+        Ok((page, linked))
     }
 }
 

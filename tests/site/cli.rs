@@ -99,7 +99,7 @@ fn check_reports_with_file_and_line_and_strict_fails() {
 fn a_missing_content_folder_is_a_clear_error() {
     let out = pmkb(&["check", "--content", "no-such-folder"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("no-such-folder"), "{stderr}");
     assert!(stderr.contains("does not exist"), "{stderr}");
 }

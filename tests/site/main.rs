@@ -11,5 +11,6 @@ mod headless;
 mod hostile;
 mod huge;
 mod insights;
+mod safety;
 mod search;
 mod support;
