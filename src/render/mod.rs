@@ -1,6 +1,8 @@
 //! Rendering: the knowledge base into HTML pages (in parallel) and the theme's static
 //! files, as values for `output` to write.
 
+mod anchors;
+mod breaks;
 pub mod charts;
 mod feeds;
 mod insights;

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::views::{self, Chip};
-use super::{RenderError, Renderer, insights, markdown};
+use super::{RenderError, Renderer, anchors, insights, markdown};
 use crate::extract::TimelineEntry;
 use crate::kb::{KnowledgeBase, Postmortem};
 use crate::output::OutputFile;
@@ -22,7 +22,13 @@ impl Renderer<'_> {
             assets: &self.asset_paths,
             pages: &self.pages,
         };
-        let body_html = markdown::to_html(&pm.document.body, &links, self.input.trust_html);
+        let time = insights::time_view(pm);
+        let mut theme_ids = self.input.theme.ids.clone();
+        if let Some(time) = &time {
+            theme_ids.extend(anchors::ids_in(&time.svg).map(str::to_owned));
+        }
+        let body_html =
+            markdown::to_html(&pm.document.body, &links, &theme_ids, self.input.trust_html);
         let neighbour = |i: Option<usize>| {
             i.and_then(|i| kb.postmortems.get(i)).map(|p| Neighbour {
                 slug: &p.slug,
@@ -34,7 +40,7 @@ impl Renderer<'_> {
             prev: neighbour(index.checked_add(1)),
             next: neighbour(index.checked_sub(1)),
             related: insights::related(kb, pm),
-            time: insights::time_view(pm),
+            time,
         };
         self.page(
             "postmortem.html",
