@@ -74,9 +74,10 @@ struct SearchArgs {
     /// Only outages that lasted at least this many minutes.
     #[arg(long, value_name = "MINUTES")]
     min_duration: Option<u64>,
-    /// How many results to show.
-    #[arg(long, default_value_t = 10, value_name = "N")]
-    limit: usize,
+    /// How many results to show (at least 1).
+    #[arg(long, default_value_t = 10, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    limit: u64,
     /// Print the results as a JSON array.
     #[arg(long)]
     json: bool,
@@ -175,8 +176,9 @@ fn search(args: SearchArgs) -> Result<ExitCode> {
         since: args.since,
         until: args.until,
         min_duration: args.min_duration,
-        limit: args.limit,
+        limit: usize::try_from(args.limit).unwrap_or(usize::MAX),
     };
+    request.check(&pmkb::load_taxonomy(&settings)?)?;
     let hits = index.search(&request)?;
     let mut stdout = std::io::stdout().lock();
     if args.json {

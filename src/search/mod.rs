@@ -6,6 +6,7 @@
 //! rebuilt when its fingerprint — the stamps of the content and settings — changes. The
 //! static index is returned as [`OutputFile`](crate::output::OutputFile) values; see [`web`].
 
+pub mod analysis;
 mod collect;
 mod document;
 mod hash;
@@ -35,6 +36,9 @@ pub enum SearchError {
         /// tantivy's explanation.
         message: String,
     },
+    /// The options of a search do not make sense (`--limit 0`, an unknown category).
+    #[error("{0}")]
+    Usage(String),
     /// tantivy failed to read or write the index.
     #[error("search index: {0}")]
     Index(#[from] tantivy::TantivyError),

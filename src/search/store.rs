@@ -18,7 +18,7 @@ const FINGERPRINT_FILE: &str = "pmkb-fingerprint";
 
 /// Changes whenever the schema, the analysis or the scoring changes, so caches built by
 /// an older pmkb are rebuilt.
-const FORMAT: &str = "pmkb-search-1";
+const FORMAT: &str = "pmkb-search-2";
 
 /// An opened search index with its query parser.
 pub struct SearchIndex {
