@@ -75,12 +75,20 @@ struct SearchArgs {
     #[arg(long, value_name = "MINUTES")]
     min_duration: Option<u64>,
     /// How many results to show (at least 1).
-    #[arg(long, default_value_t = 10, value_name = "N",
-          value_parser = clap::value_parser!(u64).range(1..))]
-    limit: u64,
+    #[arg(long, default_value_t = 10, value_name = "N", value_parser = at_least_one)]
+    limit: usize,
     /// Print the results as a JSON array.
     #[arg(long)]
     json: bool,
+}
+
+/// `--limit`: a count of results, 1 or more (0 would show nothing).
+fn at_least_one(value: &str) -> Result<usize, String> {
+    match value.parse::<usize>() {
+        Ok(0) => Err("0 would show nothing; give 1 or more".to_owned()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(format!("{e}; give a whole number, 1 or more")),
+    }
 }
 
 #[derive(Debug, Args)]
@@ -176,7 +184,7 @@ fn search(args: SearchArgs) -> Result<ExitCode> {
         since: args.since,
         until: args.until,
         min_duration: args.min_duration,
-        limit: usize::try_from(args.limit).unwrap_or(usize::MAX),
+        limit: args.limit,
     };
     request.check(&pmkb::load_taxonomy(&settings)?)?;
     let hits = index.search(&request)?;
