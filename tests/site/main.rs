@@ -10,5 +10,6 @@ mod headless;
 mod hostile;
 mod huge;
 mod insights;
+mod intl;
 mod search;
 mod support;
