@@ -92,7 +92,7 @@ pub fn stem_entries(
             let Some(form) = forms.first() else {
                 return Ok(None);
             };
-            let Ok(query) = index.parser.parse_query(form) else {
+            let Ok(query) = index.parse(form) else {
                 return Ok(None);
             };
             let mut found: Vec<(u32, f32)> = index
