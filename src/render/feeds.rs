@@ -158,9 +158,11 @@ fn instant(pm: &Postmortem) -> Option<DateTime<FixedOffset>> {
 /// than tab, line feed and carriage return; U+FFFE, U+FFFF), which would make the whole
 /// file unreadable to a feed reader: a log line pasted with its terminal escape codes.
 fn esc(text: &str) -> String {
-    let allowed = |c: &char| {
-        matches!(c, '\t' | '\n' | '\r')
-            || !(c.is_control() && (*c as u32) < 0x20) && !matches!(c, '\u{FFFE}' | '\u{FFFF}')
+    // XML 1.0's Char production: tab, LF, CR, and from U+0020 on, less U+FFFE and U+FFFF.
+    let allowed = |c: &char| match *c {
+        '\t' | '\n' | '\r' => true,
+        '\u{FFFE}' | '\u{FFFF}' => false,
+        c => c >= ' ',
     };
     charts::esc(&text.chars().filter(allowed).collect::<String>())
 }
