@@ -87,12 +87,21 @@ struct SearchArgs {
     /// Only outages that lasted at least this many minutes.
     #[arg(long, value_name = "MINUTES")]
     min_duration: Option<u64>,
-    /// How many results to show.
-    #[arg(long, default_value_t = 10, value_name = "N")]
+    /// How many results to show (at least 1).
+    #[arg(long, default_value_t = 10, value_name = "N", value_parser = at_least_one)]
     limit: usize,
     /// Print the results as a JSON array.
     #[arg(long)]
     json: bool,
+}
+
+/// `--limit`: a count of results, 1 or more (0 would show nothing).
+fn at_least_one(value: &str) -> Result<usize, String> {
+    match value.parse::<usize>() {
+        Ok(0) => Err("0 would show nothing; give 1 or more".to_owned()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(format!("{e}; give a whole number, 1 or more")),
+    }
 }
 
 #[derive(Debug, Args)]
@@ -213,6 +222,7 @@ fn search(args: SearchArgs) -> Result<ExitCode> {
         min_duration: args.min_duration,
         limit: args.limit,
     };
+    request.check(&pmkb::load_taxonomy(&settings)?)?;
     let hits = index.search(&request)?;
     let mut stdout = std::io::stdout().lock();
     if args.json {

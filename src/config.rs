@@ -38,6 +38,19 @@ pub enum ConfigError {
         /// The parser's explanation, with line and column.
         message: String,
     },
+    /// `base_url` is not an absolute `http(s)://host/…` address.
+    #[error(
+        "base_url `{url}` (from {origin}) needs http:// or https:// and a host; \
+         write it as `https://{suggestion}`"
+    )]
+    BaseUrl {
+        /// The value as given.
+        url: String,
+        /// Where it came from: `--base-url` or the settings file.
+        origin: String,
+        /// The value with `https://` in front, as a hint.
+        suggestion: String,
+    },
 }
 
 /// What a `pmkb.toml` may say. Unknown keys are rejected so a typo never goes unnoticed.
@@ -140,6 +153,7 @@ impl Settings {
             .clone()
             .map(|p| cwd.join(p))
             .or_else(|| Some(cwd.join(CONFIG_FILE)).filter(|p| p.is_file()));
+        let file = config_path.as_ref().map(|p| p.display().to_string());
         let (root, config) = match config_path {
             Some(path) => {
                 let text =
@@ -157,7 +171,13 @@ impl Settings {
             }
             None => (cwd.to_path_buf(), Config::default()),
         };
-        Ok(Self::resolve(root, config, overrides, cwd))
+        let origin = match (&overrides.base_url, file) {
+            (Some(_), _) | (None, None) => "--base-url".to_owned(),
+            (None, Some(file)) => file,
+        };
+        let settings = Self::resolve(root, config, overrides, cwd);
+        check_base_url(&settings.config.base_url, &origin)?;
+        Ok(settings)
     }
 
     /// Applies overrides to an already parsed config rooted at `root`.
@@ -186,6 +206,41 @@ impl Settings {
             output_dir,
         }
     }
+}
+
+/// Checks that a (non-empty) base URL is absolute: `http` or `https` with a host. Feeds,
+/// the sitemap and canonical links put it in front of every path, so `example.org/kb/`
+/// would make them relative URLs that point nowhere.
+///
+/// # Errors
+///
+/// [`ConfigError::BaseUrl`] naming `origin` (the flag or the file it came from).
+pub fn check_base_url(base_url: &str, origin: &str) -> Result<(), ConfigError> {
+    if base_url.is_empty() {
+        return Ok(());
+    }
+    // Checked as written, since it is used as written: the URL parser would quietly
+    // repair `https:/x.org` or `https:///kb` into another address.
+    let lower = base_url.to_ascii_lowercase();
+    let written = ["http://", "https://"].iter().any(|scheme| {
+        lower
+            .strip_prefix(scheme)
+            .is_some_and(|rest| !rest.starts_with('/'))
+    });
+    let absolute = written
+        && url::Url::parse(base_url)
+            .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
+    if absolute {
+        return Ok(());
+    }
+    let bare = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
+    Err(ConfigError::BaseUrl {
+        url: base_url.to_owned(),
+        origin: origin.to_owned(),
+        suggestion: bare.trim_start_matches('/').to_owned(),
+    })
 }
 
 #[cfg(test)]
@@ -227,6 +282,61 @@ mod tests {
         );
         assert_eq!(settings.content_dir, PathBuf::from("/cwd/pm"));
         assert_eq!(settings.config.base_url, "https://x.io/r/");
+    }
+
+    #[test]
+    fn a_base_url_needs_a_scheme_and_a_host() {
+        for good in [
+            "",
+            "https://acme.github.io/kb/",
+            "http://localhost:8000/",
+            "https://[::1]/",
+        ] {
+            assert!(check_base_url(good, "--base-url").is_ok(), "{good}");
+        }
+        for bad in [
+            "acme.github.io/kb/",
+            "/kb/",
+            "ftp://acme.org/",
+            "https:///kb",
+            "https:/x.org/",
+            "//cdn.org/kb/",
+        ] {
+            let err = check_base_url(bad, "pmkb.toml").unwrap_err().to_string();
+            assert!(err.contains("needs http:// or https://"), "{bad}: {err}");
+            assert!(err.contains("pmkb.toml"), "{err}");
+        }
+        let hint = check_base_url("www.example.org/kb/", "--base-url").unwrap_err();
+        assert!(
+            hint.to_string().contains("`https://www.example.org/kb/`"),
+            "{hint}"
+        );
+    }
+
+    #[test]
+    fn a_bad_base_url_in_the_file_or_the_flag_stops_loading() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(CONFIG_FILE),
+            "base_url = \"kb.example.org\"\n",
+        )
+        .unwrap();
+        let err = Settings::load(Overrides::default(), dir.path()).unwrap_err();
+        assert!(err.to_string().contains(CONFIG_FILE), "{err}");
+        let overrides = Overrides {
+            base_url: Some("https://kb.example.org".into()),
+            ..Overrides::default()
+        };
+        assert!(
+            Settings::load(overrides, dir.path()).is_ok(),
+            "the flag wins"
+        );
+        let overrides = Overrides {
+            base_url: Some("example.org/kb/".into()),
+            ..Overrides::default()
+        };
+        let err = Settings::load(overrides, dir.path()).unwrap_err();
+        assert!(err.to_string().contains("--base-url"), "{err}");
     }
 
     #[test]

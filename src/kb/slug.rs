@@ -5,10 +5,13 @@ use std::collections::HashMap;
 use crate::diagnostics::Diagnostic;
 
 /// Lower-case ASCII letters, digits and single hyphens: safe in a URL and as one folder name,
-/// so a slug can never climb out of the output folder.
+/// so a slug can never climb out of the output folder. Letters of any script are
+/// transliterated (deunicode: "Störung" → `storung`, "сбой" → `sboi`, "数据" → `shu-ju`), so
+/// no letter is dropped and names in other scripts stay readable and distinct.
 pub fn slugify(text: &str) -> String {
-    let mut slug = String::with_capacity(text.len());
-    for c in text.chars().flat_map(char::to_lowercase) {
+    let ascii = deunicode::deunicode_with_tofu(text, "-");
+    let mut slug = String::with_capacity(ascii.len());
+    for c in ascii.chars().flat_map(char::to_lowercase) {
         if c.is_ascii_alphanumeric() {
             slug.push(c);
         } else if !slug.ends_with('-') && !slug.is_empty() {
@@ -23,7 +26,9 @@ pub fn slugify(text: &str) -> String {
 }
 
 /// The slug a file gets without front matter: its name without extension, or for
-/// `NAME/README.md` (and `index.md`) the folder's name.
+/// `NAME/README.md` (and `index.md`) the folder's name. A name with nothing to
+/// transliterate (only symbols) gets `postmortem-` and a hash of its path, so its URL
+/// never depends on which other files exist.
 pub fn slug_from_path(rel_path: &str) -> String {
     let mut parts: Vec<&str> = rel_path.split('/').collect();
     let file = parts.pop().unwrap_or_default();
@@ -34,10 +39,18 @@ pub fn slug_from_path(rel_path: &str) -> String {
     };
     let slug = slugify(name);
     if slug.is_empty() {
-        "postmortem".to_owned()
+        format!("postmortem-{:08x}", fnv1a(rel_path))
     } else {
         slug
     }
+}
+
+/// FNV-1a (32 bits) of a text: a stable, dependency-free name for a path, the same on
+/// every machine and in every release (unlike std's randomly seeded hasher).
+fn fnv1a(text: &str) -> u32 {
+    text.bytes().fold(0x811c_9dc5, |hash, byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    })
 }
 
 /// Chooses a slug for a file: a declared one, cleaned (with a warning if it had to change,
@@ -113,6 +126,30 @@ mod tests {
             slug_from_path("Big Outage (Final).markdown"),
             "big-outage-final"
         );
+    }
+
+    #[test]
+    fn names_in_any_script_are_transliterated_not_dropped() {
+        assert_eq!(slug_from_path("Ärger im Büro.md"), "arger-im-buro");
+        assert_eq!(slug_from_path("crème-brûlée/README.md"), "creme-brulee");
+        assert_eq!(slug_from_path("отказ-кэша.md"), "otkaz-kesha");
+        assert_eq!(slug_from_path("Αθήνα.md"), "athena");
+        assert_eq!(slug_from_path("网络中断.md"), "wang-luo-zhong-duan");
+        assert_eq!(slug_from_path("ネットワーク障害.md"), "netutowakuzhang-hai");
+        assert_eq!(slugify("Ωmega: Déjà vu"), "omega-deja-vu");
+    }
+
+    #[test]
+    fn a_name_of_symbols_only_gets_a_slug_of_its_own_path() {
+        let a = slug_from_path("___.md");
+        let b = slug_from_path("(!).md");
+        assert!(a.starts_with("postmortem-") && b.starts_with("postmortem-"));
+        assert_ne!(a, b);
+        assert_eq!(a, slug_from_path("___.md"), "stable");
+        // Adding another such file does not move the first one.
+        let mut items = vec![(a.clone(), "___.md".to_owned()), (b, "(!).md".to_owned())];
+        assert!(make_unique(&mut items).is_empty());
+        assert_eq!(items[0].0, a);
     }
 
     #[test]

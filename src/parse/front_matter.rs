@@ -1,6 +1,7 @@
 //! Front matter: the optional YAML (`---`) or TOML (`+++`) block at the top of a file,
 //! read into the known postmortem keys with per-key type checks.
 
+use chrono::{DateTime, FixedOffset, NaiveDateTime, Offset, TimeZone};
 use serde_json::{Map, Value};
 
 use crate::diagnostics::Diagnostic;
@@ -224,6 +225,7 @@ fn read_keys(
     fm.duration = text("duration", &mut wrong);
     fm.timezone = text("timezone", &mut wrong);
     fm.severity = text("severity", &mut wrong);
+    place_on_one_clock(&mut fm);
     let list = |key: &str, wrong: &mut dyn FnMut(&str, &str)| match map.get(key) {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::String(s)) => s
@@ -269,6 +271,82 @@ fn read_keys(
         }
     };
     fm
+}
+
+/// Dates written with an offset (`2024-11-03T23:30:00-05:00`, `…Z`,
+/// `2024-11-06 08:00:00 +0900`) become wall-clock times in one zone: the declared
+/// `timezone` when pmkb can resolve it (a fixed offset or an IANA name such as
+/// `America/New_York`, DST included), else the start's own offset, which then becomes the
+/// timezone (`-05:00`, `UTC`). So an end written in another offset still lines up.
+fn place_on_one_clock(fm: &mut FrontMatter) {
+    let start = fm.started_at.as_deref().and_then(with_offset);
+    let declared = fm.timezone.clone();
+    let zone = declared.or_else(|| start.map(|s| zone_name(*s.offset())));
+    let Some(zone) = zone else { return };
+    fm.timezone.get_or_insert_with(|| zone.clone());
+    for value in [&mut fm.started_at, &mut fm.ended_at, &mut fm.date] {
+        let Some(instant) = value.as_deref().and_then(with_offset) else {
+            continue;
+        };
+        let offset = zone_offset(&zone, instant.naive_utc()).unwrap_or(*instant.offset());
+        *value = Some(wall_clock(instant.with_timezone(&offset).naive_local()));
+    }
+}
+
+/// A date and time with its offset, in the forms front matter uses for one.
+fn with_offset(value: &str) -> Option<DateTime<FixedOffset>> {
+    DateTime::parse_from_rfc3339(value).ok().or_else(|| {
+        [
+            "%Y-%m-%d %H:%M:%S %z",
+            "%Y-%m-%d %H:%M %z",
+            "%Y-%m-%dT%H:%M%:z",
+            "%Y-%m-%dT%H:%M%z",
+        ]
+        .iter()
+        .find_map(|format| DateTime::parse_from_str(value, format).ok())
+    })
+}
+
+/// `UTC` for offset zero, else `+09:00` / `-05:00`.
+fn zone_name(offset: FixedOffset) -> String {
+    let seconds = offset.local_minus_utc();
+    if seconds == 0 {
+        return "UTC".to_owned();
+    }
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let minutes = seconds.abs() / 60;
+    format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// A wall clock as front matter writes it: `2024-11-06T08:00` (seconds when not zero).
+fn wall_clock(at: NaiveDateTime) -> String {
+    let format = if at.and_utc().timestamp() % 60 == 0 {
+        "%Y-%m-%dT%H:%M"
+    } else {
+        "%Y-%m-%dT%H:%M:%S"
+    };
+    at.format(format).to_string()
+}
+
+/// The UTC offset of a zone written as `UTC`, `Z`, `+09:00`, `-0500` or an IANA name
+/// (`Europe/Berlin`, resolved with chrono-tz, so DST is applied) at the instant `utc`.
+/// None for anything else (abbreviations such as `CET` are extraction's to read).
+pub fn zone_offset(zone: &str, utc: NaiveDateTime) -> Option<FixedOffset> {
+    let zone = zone.trim();
+    if matches!(zone.to_ascii_uppercase().as_str(), "UTC" | "Z" | "GMT") {
+        return FixedOffset::east_opt(0);
+    }
+    if let Some(fixed) = ["%:z", "%z"].iter().find_map(|f| {
+        DateTime::parse_from_str(
+            &format!("2000-01-01 00:00 {zone}"),
+            &format!("%Y-%m-%d %H:%M {f}"),
+        )
+        .ok()
+    }) {
+        return Some(*fixed.offset());
+    }
+    let tz: chrono_tz::Tz = zone.parse().ok()?;
+    Some(tz.offset_from_utc_datetime(&utc).fix())
 }
 
 /// 0-based line within the block where `key` is declared.
@@ -345,6 +423,52 @@ mod tests {
         assert_eq!(body, "---\ntitle: x\n# Body");
         assert_eq!(line, 1);
         assert_eq!(diagnostics.len(), 1);
+    }
+
+    fn declared(text: &str) -> FrontMatter {
+        split_front_matter("z.md", &format!("---\n{text}---\nx")).0
+    }
+
+    #[test]
+    fn offsets_become_the_zone_and_the_wall_clock_stays() {
+        let fm = declared(
+            "started_at: 2025-02-10T06:15:00+05:30\nended_at: 2025-02-10T07:00:00+05:30\n",
+        );
+        assert_eq!(fm.timezone.as_deref(), Some("+05:30"));
+        assert_eq!(fm.started_at.as_deref(), Some("2025-02-10T06:15"));
+        assert_eq!(fm.ended_at.as_deref(), Some("2025-02-10T07:00"));
+        let fm = declared("started_at: \"2025-03-01 22:05:30 -0330\"\n");
+        assert_eq!(fm.timezone.as_deref(), Some("-03:30"));
+        assert_eq!(fm.started_at.as_deref(), Some("2025-03-01T22:05:30"));
+        let fm =
+            declared("started_at: 2025-03-01T01:00:00Z\nended_at: 2025-03-01T03:00:00+01:00\n");
+        assert_eq!(fm.timezone.as_deref(), Some("UTC"));
+        assert_eq!(
+            fm.ended_at.as_deref(),
+            Some("2025-03-01T02:00"),
+            "the end on the start's clock"
+        );
+        let fm = declared("started_at: 2025-03-01\n");
+        assert_eq!(
+            (fm.started_at.as_deref(), fm.timezone),
+            (Some("2025-03-01"), None)
+        );
+    }
+
+    #[test]
+    fn a_declared_zone_wins_and_iana_names_follow_dst() {
+        // 14:00 UTC is 09:00 in New York in winter (EST) and 10:00 in summer (EDT).
+        let fm = declared("started_at: 2025-01-15T14:00:00Z\ntimezone: America/New_York\n");
+        assert_eq!(fm.started_at.as_deref(), Some("2025-01-15T09:00"));
+        let fm = declared("started_at: 2025-07-15T14:00:00Z\ntimezone: America/New_York\n");
+        assert_eq!(fm.started_at.as_deref(), Some("2025-07-15T10:00"));
+        let summer = NaiveDateTime::parse_from_str("2025-07-15 12:00", "%Y-%m-%d %H:%M").unwrap();
+        let offset = |zone| zone_offset(zone, summer).map(|o| o.local_minus_utc() / 60);
+        assert_eq!(offset("Europe/Berlin"), Some(120));
+        assert_eq!(offset("Asia/Kolkata"), Some(330));
+        assert_eq!(offset("-0500"), Some(-300));
+        assert_eq!(offset("utc"), Some(0));
+        assert_eq!(offset("PT"), None);
     }
 
     #[test]

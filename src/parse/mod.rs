@@ -7,7 +7,7 @@ mod blocks;
 mod front_matter;
 
 pub use blocks::{Block, BlockKind, parse_blocks};
-pub use front_matter::{FrontMatter, split_front_matter};
+pub use front_matter::{FrontMatter, split_front_matter, zone_offset};
 
 use crate::diagnostics::Diagnostic;
 use crate::discover::SourceFile;

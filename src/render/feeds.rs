@@ -10,11 +10,12 @@ use std::fmt::Write;
 
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 
-use super::charts::esc;
+use super::charts;
 use super::views::SiteView;
 use crate::extract::datetime;
 use crate::kb::{KnowledgeBase, Postmortem};
 use crate::output::OutputFile;
+use crate::parse::zone_offset;
 
 /// What one feed lists.
 pub struct Feed<'a> {
@@ -27,9 +28,6 @@ pub struct Feed<'a> {
     /// Indices of its postmortems, newest first.
     pub members: &'a [usize],
 }
-
-/// Used for `<updated>` when no postmortem has a date.
-const EPOCH: &str = "1970-01-01T00:00:00Z";
 
 /// Renders an Atom feed.
 pub fn atom(kb: &KnowledgeBase, site: &SiteView, feed: &Feed<'_>) -> OutputFile {
@@ -54,12 +52,17 @@ pub fn atom(kb: &KnowledgeBase, site: &SiteView, feed: &Feed<'_>) -> OutputFile 
         }
     };
     let members: Vec<&Postmortem> = feed.members.iter().map(|&i| &kb.postmortems[i]).collect();
-    // The newest start on the world's clock, not the latest-looking string.
-    let updated = members
-        .iter()
-        .filter_map(|p| instant(p))
-        .max()
-        .map_or_else(|| EPOCH.to_owned(), atom_date);
+    // The newest start on the world's clock, not the latest-looking string; for a feed of
+    // undated postmortems the newest of the site. Never an invented date (no 1970): with
+    // no date anywhere, `<updated>` is left out.
+    let newest = |pms: &mut dyn Iterator<Item = &Postmortem>| pms.filter_map(instant).max();
+    let updated = newest(&mut members.iter().copied())
+        .or_else(|| newest(&mut kb.postmortems.iter()))
+        .map(atom_date);
+    let updated_element = |date: Option<&String>| {
+        date.map(|d| format!("\n<updated>{d}</updated>"))
+            .unwrap_or_default()
+    };
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     let _ = writeln!(
         xml,
@@ -71,10 +74,11 @@ pub fn atom(kb: &KnowledgeBase, site: &SiteView, feed: &Feed<'_>) -> OutputFile 
     }
     let _ = writeln!(
         xml,
-        "<id>{}</id>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n<updated>{updated}</updated>\n<author><name>{}</name></author>\n<generator>{}</generator>",
+        "<id>{}</id>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>{}\n<author><name>{}</name></author>\n<generator>{}</generator>",
         esc(&id(&feed.path)),
         esc(&link(&feed.path)),
         esc(&link(&feed.page)),
+        updated_element(updated.as_ref()),
         esc(&site.title),
         esc(&site.generator)
     );
@@ -83,11 +87,11 @@ pub fn atom(kb: &KnowledgeBase, site: &SiteView, feed: &Feed<'_>) -> OutputFile 
         let summary = pm.facts.root_cause.as_deref().unwrap_or(&pm.facts.title);
         let _ = writeln!(
             xml,
-            "<entry>\n<title>{}</title>\n<id>{}</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n<updated>{}</updated>\n<summary>{}</summary>",
+            "<entry>\n<title>{}</title>\n<id>{}</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>{}\n<summary>{}</summary>",
             esc(&pm.facts.title),
             esc(&id(&page)),
             esc(&link(&page)),
-            instant(pm).map_or_else(|| updated.clone(), atom_date),
+            updated_element(instant(pm).map(atom_date).as_ref().or(updated.as_ref())),
             esc(summary)
         );
         for slug in &pm.labels.root_causes {
@@ -129,19 +133,38 @@ pub fn sitemap(site: &SiteView, pages: &[&str]) -> OutputFile {
 }
 
 /// The postmortem's start as an instant: its wall clock at the offset of the zone it
-/// states; a start without a known offset ("PT", or no zone) is taken as UTC, the closest
-/// a feed reader can get to it.
+/// states (an abbreviation such as `WAT`, a fixed offset, or an IANA name such as
+/// `America/New_York` with its DST); a start without a known offset ("PT", or no zone) is
+/// taken as UTC, the closest a feed reader can get to it.
 fn instant(pm: &Postmortem) -> Option<DateTime<FixedOffset>> {
     let moment = pm.facts.started_at?;
     let wall = moment.date?.and_time(moment.time.unwrap_or_default());
-    let offset = pm
-        .facts
-        .timezone
-        .as_deref()
+    let zone = pm.facts.timezone.as_deref();
+    let named = zone
         .and_then(datetime::utc_offset_minutes)
-        .and_then(|minutes| FixedOffset::east_opt(minutes * 60))
-        .unwrap_or(FixedOffset::east_opt(0)?);
+        .and_then(|minutes| FixedOffset::east_opt(minutes * 60));
+    // An IANA zone's offset depends on the instant: guess it at the wall clock, then
+    // take it at the instant that guess gives.
+    let iana = || {
+        let zone = zone?;
+        let guess = zone_offset(zone, wall)?;
+        zone_offset(zone, wall - guess)
+    };
+    let offset = named.or_else(iana).unwrap_or(FixedOffset::east_opt(0)?);
     wall.and_local_timezone(offset).single()
+}
+
+/// Text escaped for XML, without the characters XML 1.0 forbids (control characters other
+/// than tab, line feed and carriage return; U+FFFE, U+FFFF), which would make the whole
+/// file unreadable to a feed reader: a log line pasted with its terminal escape codes.
+fn esc(text: &str) -> String {
+    // XML 1.0's Char production: tab, LF, CR, and from U+0020 on, less U+FFFE and U+FFFF.
+    let allowed = |c: &char| match *c {
+        '\t' | '\n' | '\r' => true,
+        '\u{FFFE}' | '\u{FFFF}' => false,
+        c => c >= ' ',
+    };
+    charts::esc(&text.chars().filter(allowed).collect::<String>())
 }
 
 /// An Atom date (RFC 3339, `Z` for UTC).
@@ -167,5 +190,13 @@ mod tests {
         assert_eq!(atom_date(at(0)), "2024-03-09T22:05:00Z");
         assert_eq!(atom_date(at(60)), "2024-03-09T22:05:00+01:00");
         assert_eq!(atom_date(at(-450)), "2024-03-09T22:05:00-07:30");
+    }
+
+    #[test]
+    fn text_loses_what_xml_forbids() {
+        let dirty = "disk\u{1b}[31m full\u{8}\u{0} \u{FFFE}<ok> & tab\tline\n";
+        assert_eq!(esc(dirty), "disk[31m full &lt;ok&gt; &amp; tab\tline\n");
+        let document = format!("<t>{}</t>", esc("\u{1}\u{1f}ünïcödé 数据 🚒"));
+        assert!(roxmltree::Document::parse(&document).is_ok(), "{document}");
     }
 }

@@ -67,7 +67,7 @@ struct StretchRow<'a> {
 /// Where a postmortem's time went.
 #[derive(Serialize)]
 pub struct TimeView<'a> {
-    svg: String,
+    pub(super) svg: String,
     rows: Vec<StretchRow<'a>>,
     to_detect: Option<String>,
     to_identify: Option<String>,

@@ -1,6 +1,8 @@
 //! Rendering: the knowledge base into HTML pages (in parallel) and the theme's static
 //! files, as values for `output` to write.
 
+mod anchors;
+mod breaks;
 pub mod charts;
 mod feeds;
 mod insights;
@@ -14,7 +16,7 @@ pub mod views;
 pub use markdown::sanitise;
 pub use theme::{Theme, ThemeError};
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -55,7 +57,7 @@ pub fn linked_assets(kb: &KnowledgeBase, assets: &[Asset]) -> BTreeSet<String> {
     let links = postmortem::BodyLinks::new(kb, assets);
     kb.postmortems
         .par_iter()
-        .map(|pm| links.body(pm, false).1)
+        .map(|pm| links.body(pm, &HashSet::new(), false).1)
         .reduce(BTreeSet::new, union)
 }
 

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use serde::Serialize;
 
 use super::views::{self, Chip};
-use super::{RenderError, Renderer, insights, markdown};
+use super::{RenderError, Renderer, anchors, insights, markdown};
 use crate::discover::Asset;
 use crate::extract::TimelineEntry;
 use crate::kb::{KnowledgeBase, Postmortem};
@@ -34,7 +34,12 @@ impl BodyLinks {
 
     /// The body of `pm` as HTML for its page (`postmortems/SLUG/`), with the
     /// content-relative paths of the assets it links.
-    pub(super) fn body(&self, pm: &Postmortem, trust_html: bool) -> (String, BTreeSet<String>) {
+    pub(super) fn body(
+        &self,
+        pm: &Postmortem,
+        theme_ids: &HashSet<String>,
+        trust_html: bool,
+    ) -> (String, BTreeSet<String>) {
         let linked = RefCell::default();
         let links = markdown::LinkContext {
             rel_path: &pm.source,
@@ -43,7 +48,7 @@ impl BodyLinks {
             pages: &self.pages,
             linked: &linked,
         };
-        let html = markdown::to_html(&pm.document.body, &links, trust_html);
+        let html = markdown::to_html(&pm.document.body, &links, theme_ids, trust_html);
         (html, linked.into_inner())
     }
 }
@@ -57,7 +62,12 @@ impl Renderer<'_> {
         let kb = self.kb;
         let pm = &kb.postmortems[index];
         let root = "../../";
-        let (body_html, linked) = self.links.body(pm, self.input.trust_html);
+        let time = insights::time_view(pm);
+        let mut theme_ids = self.input.theme.ids.clone();
+        if let Some(time) = &time {
+            theme_ids.extend(anchors::ids_in(&time.svg).map(str::to_owned));
+        }
+        let (body_html, linked) = self.links.body(pm, &theme_ids, self.input.trust_html);
         let neighbour = |i: Option<usize>| {
             i.and_then(|i| kb.postmortems.get(i)).map(|p| Neighbour {
                 slug: &p.slug,
@@ -69,7 +79,7 @@ impl Renderer<'_> {
             prev: neighbour(index.checked_add(1)),
             next: neighbour(index.checked_sub(1)),
             related: insights::related(kb, pm),
-            time: insights::time_view(pm),
+            time,
         };
         let page = self.page(
             "postmortem.html",

@@ -27,6 +27,9 @@ pub struct Theme {
     pub tera: tera::Tera,
     /// Files for the site's `static/` folder.
     pub statics: Vec<OutputFile>,
+    /// The ids the templates write literally (`main`, `meta-heading`…), which a page's
+    /// content must not reuse.
+    pub ids: std::collections::HashSet<String>,
 }
 
 impl Theme {
@@ -58,7 +61,12 @@ impl Theme {
                 name: "theme".into(),
                 message: error_chain(&e),
             })?;
-        Ok(Self { tera, statics })
+        let ids = templates
+            .iter()
+            .flat_map(|(_, text)| super::anchors::ids_in(text))
+            .map(str::to_owned)
+            .collect();
+        Ok(Self { tera, statics, ids })
     }
 }
 

@@ -17,7 +17,7 @@ use super::schema::{Fields, register_analyzer};
 
 /// Changes whenever the schema, the analysis or the scoring changes, so caches built by
 /// another pmkb are rebuilt.
-pub const FORMAT: &str = "pmkb-search-2";
+pub const FORMAT: &str = "pmkb-search-3";
 
 /// What pmkb stores with each commit (tantivy's commit payload, in `meta.json`): which
 /// pmkb wrote the index and from which inputs.

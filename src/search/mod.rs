@@ -8,6 +8,7 @@
 //! The static index is returned as [`OutputFile`](crate::output::OutputFile) values; see
 //! [`web`].
 
+pub mod analysis;
 mod cache;
 mod collect;
 mod document;
@@ -38,6 +39,9 @@ pub enum SearchError {
         /// tantivy's explanation.
         message: String,
     },
+    /// The options of a search do not make sense (`--limit 0`, an unknown category).
+    #[error("{0}")]
+    Usage(String),
     /// tantivy failed to read or write the index.
     #[error("search index: {0}")]
     Index(#[from] tantivy::TantivyError),

@@ -10,10 +10,11 @@ use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{Score, TantivyDocument, Term};
 
-use super::SearchError;
 use super::collect::{AllScores, Scored, rank};
 use super::index::day;
 use super::store::SearchIndex;
+use super::{SearchError, analysis};
+use crate::taxonomy::{Category, Taxonomy};
 
 /// Longest snippet, in characters.
 const SNIPPET_CHARS: usize = 160;
@@ -65,17 +66,39 @@ pub struct Snippet {
     pub highlighted: Vec<(usize, usize)>,
 }
 
+impl Request {
+    /// Checks the request against the site's categories before anything is searched.
+    ///
+    /// # Errors
+    ///
+    /// [`SearchError::Usage`] for a `limit` of 0 or a category slug the taxonomy does not
+    /// have (the message lists the known ones).
+    pub fn check(&self, taxonomy: &Taxonomy) -> Result<(), SearchError> {
+        if self.limit == 0 {
+            return Err(SearchError::Usage(
+                "--limit 0 would show nothing; give 1 or more".to_owned(),
+            ));
+        }
+        let known = |flag: &str, slug: &Option<String>, categories: &[Category]| match slug {
+            Some(slug) if !categories.iter().any(|c| &c.slug == slug) => {
+                let slugs: Vec<&str> = categories.iter().map(|c| c.slug.as_str()).collect();
+                Err(SearchError::Usage(format!(
+                    "{flag} `{slug}` is not a category of this site; known: {}",
+                    slugs.join(", ")
+                )))
+            }
+            _ => Ok(()),
+        };
+        known("--root-cause", &self.root_cause, &taxonomy.root_causes)?;
+        known("--measure", &self.measure, &taxonomy.measures)
+    }
+}
+
 impl SearchIndex {
     /// Runs a request: every match scored, ranked best first, the first `limit` returned
     /// with their stored fields and a snippet.
     pub fn search(&self, request: &Request) -> Result<Vec<Hit>, SearchError> {
-        let user = self
-            .parser
-            .parse_query(&request.query)
-            .map_err(|e| SearchError::Query {
-                query: request.query.clone(),
-                message: e.to_string(),
-            })?;
+        let user = self.parse(&request.query)?;
         let mut found = self.matches(&*user, self.filters(request))?;
         rank(&mut found);
         let mut snippets = SnippetGenerator::create(&self.searcher, &*user, self.fields.body)?;
@@ -85,6 +108,28 @@ impl SearchIndex {
             .take(request.limit)
             .map(|scored| self.hit(scored, &snippets))
             .collect()
+    }
+
+    /// Parses a query. Plain words (`didn't`, `vendor's`, `数据库`, `anti-virus`) are never
+    /// a syntax error: each of their analysed words becomes one required term, the way the
+    /// search page reads them. Anything else is tantivy query syntax; an error names the
+    /// column where it goes wrong.
+    pub(super) fn parse(&self, query: &str) -> Result<Box<dyn Query>, SearchError> {
+        let text = if analysis::is_plain(query) {
+            analysis::plain_terms(query)
+        } else {
+            query.to_owned()
+        };
+        self.parser.parse_query(&text).map_err(|e| {
+            let (_, errors) = tantivy::query_grammar::parse_query_lenient(query);
+            let column = errors
+                .first()
+                .map_or(1, |e| query[..e.pos.min(query.len())].chars().count() + 1);
+            SearchError::Query {
+                query: query.to_owned(),
+                message: format!("column {column}: {e}"),
+            }
+        })
     }
 
     /// Every document matching `user` and all `filters`, with its score, in no particular

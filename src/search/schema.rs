@@ -6,11 +6,11 @@ use tantivy::schema::{
 };
 use tantivy::{Index, Score};
 
-use crate::taxonomy::english_analyzer;
+use super::analysis::search_analyzer;
 
-/// The name the shared English analyzer is registered under, so every text field and
-/// every query is analysed the way the taxonomy classifier analyses text.
-pub const TOKENIZER: &str = "pmkb_en";
+/// The name the search analyzer ([`search_analyzer`]: folding, CJK pairs, English
+/// stems) is registered under, for every text field and every query.
+pub const TOKENIZER: &str = "pmkb_search";
 
 /// Handles of every field of the schema.
 #[derive(Debug, Clone, Copy)]
@@ -100,7 +100,7 @@ impl Fields {
     }
 }
 
-/// Registers the shared English analyzer on an index.
+/// Registers the search analyzer on an index.
 pub fn register_analyzer(index: &Index) {
-    index.tokenizers().register(TOKENIZER, english_analyzer());
+    index.tokenizers().register(TOKENIZER, search_analyzer());
 }

@@ -14,8 +14,9 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+use analyze::clauses;
 pub use analyze::english_analyzer;
-use analyze::{clauses, stems};
+pub use analyze::stems;
 use classify::{Clause, Pattern, Rules};
 pub use phrases::{Phrases, analyse};
 

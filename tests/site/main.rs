@@ -11,6 +11,7 @@ mod headless;
 mod hostile;
 mod huge;
 mod insights;
+mod intl;
 mod safety;
 mod search;
 mod support;

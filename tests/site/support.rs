@@ -121,6 +121,9 @@ pub fn broken_links(site: &Site, base_path: &str) -> Vec<String> {
                     continue;
                 }
                 let path = url.split(['#', '?']).next().unwrap();
+                // As a browser reads it: `%20` is a space in the file's name.
+                let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+                let path = decoded.as_ref();
                 let target = if let Some(absolute) = path.strip_prefix('/') {
                     ("/".to_owned() + absolute)
                         .strip_prefix(base_path)

@@ -2,8 +2,6 @@
 // src/search/web/mod.rs), downloading only the shards a query needs, ranking exactly like
 // `pmkb search`, and inserting every result as text. No dependencies.
 
-const WORD = /[\p{Alphabetic}\p{N}]+/gu; // tantivy's SimpleTokenizer: runs of char::is_alphanumeric
-const MAX_WORD_BYTES = 40; // RemoveLongFilter: tokens of 40 bytes or more are dropped
 const PAGE = 10;
 const SNIPPET_CHARS = 160;
 const encoder = new TextEncoder();
@@ -99,16 +97,16 @@ class Index {
     return this.cache.get(path);
   }
 
-  /** The stem entry of a word form, or null when no postmortem has the word. */
+  /** The stem entry of a word form, or null when no postmortem has the word. A form the
+   * postmortems use is looked up; any other form is stemmed here, as `pmkb search` does. */
   async stem(form) {
     const m = await this.manifest;
     const words = await this.file(`w/${shard(form, m.words)}.bin`, (r) =>
       r.entries(() => [r.string(), r.string()]),
     );
-    const stem = words.get(form);
-    if (stem === undefined) return null;
-    const stems = await this.file(`s/${shard(stem, m.stems)}.bin`, readStems);
-    return stems.get(stem) || null;
+    const known = words.get(form) ?? stem(form);
+    const stems = await this.file(`s/${shard(known, m.stems)}.bin`, readStems);
+    return stems.get(known) || null;
   }
 
   /** The ids of a category's postmortems. */
@@ -128,11 +126,9 @@ class Index {
 
   /** Ids matching every word with their scores, best first, and the forms to highlight. */
   async search(query, [rootCause, measure, year]) {
-    const words = [];
-    for (const [word] of query.matchAll(WORD)) {
-      if (word === "AND" || encoder.encode(word).length >= MAX_WORD_BYTES) continue;
-      words.push(lower(word));
-    }
+    const words = tokens(query)
+      .filter(({ from, to }) => query.slice(from, to) !== "AND")
+      .map(({ form }) => form);
     const entries = await Promise.all(words.map((w) => this.stem(w)));
     const forms = new Set(entries.flatMap((e) => (e ? e.forms : [])));
     if (!words.length || entries.includes(null)) return { ids: [], forms };
@@ -220,11 +216,6 @@ function shard(key, count) {
   return ((hash >>> 0) & (count - 1)).toString(16);
 }
 
-/** Lowercase char by char, as tantivy's LowerCaser does (no final-sigma rule). */
-function lower(word) {
-  return Array.from(word, (c) => c.toLowerCase()).join("");
-}
-
 function ok(response) {
   if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status}`);
   return response;
@@ -278,7 +269,9 @@ function fill(item, record, forms, root) {
 
 /** The stretch of `text` (up to SNIPPET_CHARS) holding the most matched words. */
 function passage(text, forms) {
-  const hits = [...text.matchAll(WORD)].filter(([w]) => forms.has(lower(w))).map((m) => m.index);
+  const hits = tokens(text)
+    .filter(({ form }) => forms.has(form))
+    .map(({ from }) => from);
   let best = 0;
   let bestCount = 0;
   for (let i = 0; i < hits.length; i++) {
@@ -294,18 +287,207 @@ function passage(text, forms) {
   return (from > 0 ? "… " : "") + cut + (to < text.length ? " …" : "");
 }
 
-/** Puts `text` into `element`, with the words whose form matched in <mark>. */
+/** Puts `text` into `element`, with the words whose form matched in <mark> (overlapping
+ * CJK pairs marked as one stretch). */
 function highlight(element, text, forms) {
+  const stretches = [];
+  for (const { form, from, to } of tokens(text)) {
+    if (!forms.has(form)) continue;
+    const last = stretches[stretches.length - 1];
+    if (last && from <= last[1]) last[1] = Math.max(last[1], to);
+    else stretches.push([from, to]);
+  }
   let at = 0;
-  for (const match of text.matchAll(WORD)) {
-    if (!forms.has(lower(match[0]))) continue;
-    element.append(text.slice(at, match.index));
+  for (const [from, to] of stretches) {
+    element.append(text.slice(at, from));
     const mark = document.createElement("mark");
-    mark.textContent = match[0];
+    mark.textContent = text.slice(from, to);
     element.append(mark);
-    at = match.index + match[0].length;
+    at = to;
   }
   element.append(text.slice(at));
+}
+
+// ---- Text analysis: the steps of src/search/analysis.rs, line for line, so the page finds
+// and ranks what `pmkb search` does. Change one, change both.
+
+const MAX_WORD_BYTES = 40; // tokens of 40 bytes or more are dropped
+/** Han, kana and Hangul: written without spaces, cut into character pairs. */
+const CJK = [
+  [0x1100, 0x11ff], [0x2e80, 0x2fdf], [0x3040, 0x30ff], [0x3130, 0x318f],
+  [0x31f0, 0x31ff], [0x3400, 0x4dbf], [0x4e00, 0x9fff], [0xac00, 0xd7af],
+  [0xf900, 0xfaff], [0xff66, 0xff9f], [0x20000, 0x2ffff],
+];
+const WORD_CHAR = /^[\p{Alphabetic}\p{N}\p{M}]$/u; // char::is_alphanumeric or a combining mark
+const MARKS = /\p{M}/gu;
+
+function isCjk(c) {
+  const code = c.codePointAt(0);
+  return CJK.some(([from, to]) => code >= from && code <= to);
+}
+
+const isWordChar = (c) => WORD_CHAR.test(c);
+const isApostrophe = (c) => c === "'" || c === "\u2019" || c === "\u02bc";
+
+/** A character folded: NFKD, combining marks dropped, lower case char by char. */
+function fold(c) {
+  return Array.from(c.normalize("NFKD").replace(MARKS, ""), (d) => d.toLowerCase()).join("");
+}
+
+/** The words of a text, folded and unstemmed, with their UTF-16 spans: {form, from, to}. */
+function tokens(text) {
+  const chars = [];
+  let at = 0;
+  for (const c of text) {
+    chars.push([c, at]);
+    at += c.length;
+  }
+  const end = (i) => (i < chars.length ? chars[i][1] : text.length);
+  const out = [];
+  const push = (from, to, form) => {
+    if (form && encoder.encode(form).length < MAX_WORD_BYTES) out.push({ form, from, to });
+  };
+  let i = 0;
+  while (i < chars.length) {
+    const c = chars[i][0];
+    if (isCjk(c)) {
+      const start = i;
+      while (i < chars.length && isCjk(chars[i][0])) i++;
+      if (i - start === 1) push(chars[start][1], end(i), c);
+      for (let pair = start; pair + 1 < i; pair++) {
+        push(chars[pair][1], end(pair + 2), chars[pair][0] + chars[pair + 1][0]);
+      }
+    } else if (isWordChar(c)) {
+      const start = i;
+      let form = "";
+      for (; i < chars.length; i++) {
+        const d = chars[i][0];
+        const next = i + 1 < chars.length ? chars[i + 1][0] : "";
+        if (isApostrophe(d) && next && isWordChar(next) && !isCjk(next)) form += "'";
+        else if (isWordChar(d) && !isCjk(d)) form += fold(d);
+        else break;
+      }
+      push(chars[start][1], end(i), form);
+    } else {
+      i++;
+    }
+  }
+  return out;
+}
+
+// The Snowball English stemmer (Porter2 as of Snowball 3), as tantivy's
+// `Stemmer::new(Language::English)` runs it (snowballstem.org/algorithms/english/).
+const EXCEPTIONS = {
+  skis: "ski", skies: "sky", idly: "idl", gently: "gentl", ugly: "ugli", early: "earli",
+  only: "onli", singly: "singl", sky: "sky", news: "news", howe: "howe", atlas: "atlas",
+  cosmos: "cosmos", bias: "bias", andes: "andes",
+};
+const PREFIXES = /^(?:arsen|commun|emerg|gener|inter|later|organ|past|univers)/;
+const STEP2 = {
+  tional: "tion", enci: "ence", anci: "ance", abli: "able", entli: "ent", izer: "ize",
+  ization: "ize", ational: "ate", ation: "ate", ator: "ate", alism: "al", aliti: "al",
+  alli: "al", fulness: "ful", ousli: "ous", ousness: "ous", iveness: "ive", iviti: "ive",
+  biliti: "ble", bli: "ble", ogist: "og", ogi: "og", fulli: "ful", lessli: "less", li: "",
+};
+const STEP3 = {
+  tional: "tion", ational: "ate", alize: "al", icate: "ic", iciti: "ic", ical: "ic", ful: "",
+  ness: "", ative: "",
+};
+const STEP4 = [
+  "al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent", "ism",
+  "ate", "iti", "ous", "ive", "ize", "ion",
+];
+const DOUBLES = ["bb", "dd", "ff", "gg", "mm", "nn", "pp", "rr", "tt"];
+
+const isVowel = (c) => c !== undefined && "aeiouy".includes(c);
+
+/** The longest of `suffixes` that `word` ends with, or "". */
+function longest(word, suffixes) {
+  return suffixes.reduce((best, s) => (s.length > best.length && word.endsWith(s) ? s : best), "");
+}
+
+/** Where the region after the first non-vowel following a vowel starts, from `from`. */
+function regionAfter(word, from) {
+  for (let i = from + 1; i < word.length; i++) {
+    if (!isVowel(word[i]) && isVowel(word[i - 1])) return i + 1;
+  }
+  return word.length;
+}
+
+/** A short syllable ends `word`: non-vowel, vowel, non-vowel other than w, x, Y; a vowel
+ * and a non-vowel that are the whole word; or `past`. */
+function endsShort(word) {
+  const n = word.length;
+  const [a, b, c] = [word[n - 3], word[n - 2], word[n - 1]];
+  if (n >= 3 && !isVowel(a) && isVowel(b) && !isVowel(c) && !"wxY".includes(c)) return true;
+  return (n === 2 && isVowel(b) && !isVowel(c)) || word.endsWith("past");
+}
+
+function stem(input) {
+  if (Object.hasOwn(EXCEPTIONS, input)) return EXCEPTIONS[input];
+  if (input.length < 3) return input;
+  let word = input.startsWith("'") ? input.slice(1) : input;
+  word = word.replace(/^y/, "Y").replace(/([aeiouy])y/g, "$1Y");
+  const prefix = word.match(PREFIXES);
+  const p1 = prefix ? prefix[0].length : regionAfter(word, 0);
+  const p2 = regionAfter(word, p1);
+  const cut = (suffix) => word.slice(0, word.length - suffix.length);
+  // Step 0: apostrophes.
+  word = cut(longest(word, ["'", "'s'", "'s"]));
+  // Step 1a: plurals.
+  const s1a = longest(word, ["sses", "ied", "ies", "s", "us", "ss"]);
+  if (s1a === "sses") word = cut(s1a) + "ss";
+  else if (s1a === "ied" || s1a === "ies") word = cut(s1a) + (cut(s1a).length > 1 ? "i" : "ie");
+  else if (s1a === "s" && /[aeiouy]/.test(cut(s1a).slice(0, -1))) word = cut(s1a);
+  // Step 1b: -ed, -ing.
+  const s1b = longest(word, ["ed", "eed", "ing", "edly", "eedly", "ingly"]);
+  const rest = cut(s1b);
+  if (s1b === "eed" || s1b === "eedly") {
+    if (rest.length >= p1 && !["succ", "proc", "exc"].includes(rest)) word = rest + "ee";
+  } else if (s1b === "ing" && /^[^aeiouy]y$/.test(rest)) {
+    word = rest[0] + "ie";
+  } else if (s1b === "ing" && ["even", "cann", "inn", "earr", "herr", "out"].includes(rest)) {
+    // kept whole
+  } else if (s1b && /[aeiouy]/.test(rest)) {
+    word = rest;
+    const double = longest(word, DOUBLES);
+    if (/(?:at|bl|iz)$/.test(word)) word += "e";
+    else if (double) {
+      if (!(word.length === 3 && "aeo".includes(word[0]))) word = word.slice(0, -1);
+    } else if (word.length === p1 && endsShort(word)) word += "e";
+  }
+  // Step 1c: y after a consonant that is not the first letter.
+  if (/[yY]$/.test(word) && word.length > 2 && !isVowel(word[word.length - 2])) {
+    word = word.slice(0, -1) + "i";
+  }
+  // Step 2.
+  const s2 = longest(word, Object.keys(STEP2));
+  if (s2 && word.length - s2.length >= p1) {
+    const before = cut(s2).slice(-1);
+    if (s2 === "ogi") {
+      if (before === "l") word = cut(s2) + "og";
+    } else if (s2 === "li") {
+      if (before && "cdeghkmnrt".includes(before)) word = cut(s2);
+    } else {
+      word = cut(s2) + STEP2[s2];
+    }
+  }
+  // Step 3.
+  const s3 = longest(word, Object.keys(STEP3));
+  if (s3 && word.length - s3.length >= p1 && (s3 !== "ative" || word.length - s3.length >= p2)) {
+    word = cut(s3) + STEP3[s3];
+  }
+  // Step 4.
+  const s4 = longest(word, STEP4);
+  if (s4 && word.length - s4.length >= p2) {
+    const before = cut(s4).slice(-1);
+    if (s4 !== "ion" || before === "s" || before === "t") word = cut(s4);
+  }
+  // Step 5.
+  const at = word.length - 1;
+  if (word.endsWith("e") && (at >= p2 || (at >= p1 && !endsShort(cut("e"))))) word = cut("e");
+  else if (word.endsWith("ll") && at >= p2) word = cut("l");
+  return word.replace(/Y/g, "y");
 }
 
 const form = document.getElementById("search-form");

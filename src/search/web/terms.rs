@@ -11,9 +11,9 @@ use super::super::SearchError;
 use super::super::document::SearchText;
 use super::super::store::SearchIndex;
 use super::encode::{ids, string, varint};
-use crate::taxonomy::english_analyzer;
+use crate::search::analysis::{form_analyzer, search_analyzer};
 
-/// Stem → the lowercased word forms that analyse to it.
+/// Stem → the folded word forms that analyse to it.
 pub type Vocabulary = BTreeMap<String, BTreeSet<String>>;
 
 /// Every stem of `texts` with its word forms.
@@ -21,12 +21,12 @@ pub fn vocabulary(texts: &[SearchText]) -> Vocabulary {
     texts
         .par_iter()
         .fold(
-            || (english_analyzer(), Vocabulary::new()),
-            |(mut analyzer, mut vocabulary), text| {
+            || (Analyzers::default(), Vocabulary::new()),
+            |(mut analyzers, mut vocabulary), text| {
                 for field in text.fields() {
-                    add_words(&mut analyzer, field, &mut vocabulary);
+                    add_words(&mut analyzers, field, &mut vocabulary);
                 }
-                (analyzer, vocabulary)
+                (analyzers, vocabulary)
             },
         )
         .map(|(_, vocabulary)| vocabulary)
@@ -38,20 +38,28 @@ pub fn vocabulary(texts: &[SearchText]) -> Vocabulary {
         })
 }
 
-/// The token's text is its stem; the span of the input it came from is its form,
-/// lowercased the way tantivy's `LowerCaser` does it (char by char).
-fn add_words(analyzer: &mut TextAnalyzer, text: &str, vocabulary: &mut Vocabulary) {
-    let mut stream = analyzer.token_stream(text);
-    while stream.advance() {
-        let token = stream.token();
-        let form: String = text[token.offset_from..token.offset_to]
-            .chars()
-            .flat_map(char::to_lowercase)
-            .collect();
-        vocabulary
-            .entry(token.text.clone())
-            .or_default()
-            .insert(form);
+/// The search analyzer, and the same without stemming for the forms.
+struct Analyzers {
+    stems: TextAnalyzer,
+    forms: TextAnalyzer,
+}
+
+impl Default for Analyzers {
+    fn default() -> Self {
+        Self {
+            stems: search_analyzer(),
+            forms: form_analyzer(),
+        }
+    }
+}
+
+/// Each token's stem with its folded form (the two analyzers give the same tokens, one
+/// stemmed).
+fn add_words(analyzers: &mut Analyzers, text: &str, vocabulary: &mut Vocabulary) {
+    let forms = crate::taxonomy::stems(&mut analyzers.forms, text);
+    let stems = crate::taxonomy::stems(&mut analyzers.stems, text);
+    for (stem, form) in stems.into_iter().zip(forms) {
+        vocabulary.entry(stem).or_default().insert(form);
     }
 }
 
@@ -84,7 +92,7 @@ pub fn stem_entries(
             let Some(form) = forms.first() else {
                 return Ok(None);
             };
-            let Ok(query) = index.parser.parse_query(form) else {
+            let Ok(query) = index.parse(form) else {
                 return Ok(None);
             };
             let mut found: Vec<(u32, f32)> = index
@@ -128,14 +136,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn forms_keep_their_case_folded_surface_and_share_a_stem() {
+    fn forms_are_folded_and_share_a_stem() {
         let mut vocabulary = Vocabulary::new();
         add_words(
-            &mut english_analyzer(),
-            "Outages: the outage, OUTAGED!",
+            &mut Analyzers::default(),
+            "Outages: the outage, OUTAGED! Zürich, Zu\u{308}rich",
             &mut vocabulary,
         );
         let forms: Vec<&str> = vocabulary["outag"].iter().map(String::as_str).collect();
         assert_eq!(forms, ["outage", "outaged", "outages"]);
+        assert_eq!(vocabulary["zurich"].len(), 1);
     }
 }
