@@ -33,6 +33,9 @@ enum Command {
         /// Where the site will be published, e.g. https://org.github.io/repo/.
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+        /// Link pages as `…/index.html`, so the site also works opened from disk (file://).
+        #[arg(long)]
+        relative_index: bool,
     },
     /// Print every postmortem's structured metadata as one JSON array (see EXPORT.md).
     Export {
@@ -112,7 +115,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             site,
             output,
             base_url,
-        } => build(site.settings(output, base_url)?),
+            relative_index,
+        } => {
+            let mut settings = site.settings(output, base_url)?;
+            settings.config.relative_index |= relative_index;
+            build(settings)
+        }
         Command::Export { site } => export(site.settings(None, None)?),
         Command::Check { site, strict } => check(site.settings(None, None)?, strict),
         Command::Search(args) => search(args),

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
 use super::nesting;
+use super::outline::{self, TocEntry};
 
 /// What the renderer needs to resolve relative links in a body.
 pub struct LinkContext<'a> {
@@ -18,27 +19,44 @@ pub struct LinkContext<'a> {
     pub assets: &'a std::collections::HashSet<String>,
     /// Content-relative Markdown path → slug, for links between postmortems.
     pub pages: &'a HashMap<String, String>,
+    /// What a link to a page adds after its folder's `/` (`index.html` or nothing).
+    pub index: &'a str,
+}
+
+/// A body rendered for its page.
+pub struct Body {
+    /// Safe HTML.
+    pub html: String,
+    /// Its headings, for the table of contents.
+    pub toc: Vec<TocEntry>,
 }
 
 /// Renders a Markdown body to HTML. The first level-1 heading is dropped because the
-/// page shows the title itself.
-pub fn to_html(body: &str, links: &LinkContext<'_>, trust_html: bool) -> String {
-    let html = render_body(body, links, false);
+/// page shows the title itself; the other headings are demoted below it (see `outline`).
+pub fn to_html(body: &str, links: &LinkContext<'_>, trust_html: bool) -> Body {
+    let (html, toc) = render_body(body, links, false);
     if trust_html {
-        return html;
+        return Body { html, toc };
     }
     // Raw HTML nested too deeply to sanitise in reasonable time is shown as text instead.
     let html = if nesting::depth(&html) > nesting::MAX_NESTING {
-        render_body(body, links, true)
+        render_body(body, links, true).0
     } else {
         html
     };
-    sanitise(&html)
+    Body {
+        html: sanitise(&html),
+        toc,
+    }
 }
 
 /// CommonMark to HTML with links rewritten and nesting capped; raw HTML is passed through,
 /// or turned into text when `raw_as_text`.
-fn render_body(body: &str, links: &LinkContext<'_>, raw_as_text: bool) -> String {
+fn render_body(
+    body: &str,
+    links: &LinkContext<'_>,
+    raw_as_text: bool,
+) -> (String, Vec<TocEntry>) {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_STRIKETHROUGH
@@ -89,12 +107,10 @@ fn render_body(body: &str, links: &LinkContext<'_>, raw_as_text: bool) -> String
         other => Some(other),
     });
     let mut cap = nesting::DepthCap::default();
+    let (events, toc) = outline::outline(keep_line_breaks(events).filter_map(|e| cap.admit(e)));
     let mut out = String::with_capacity(body.len() * 3 / 2);
-    html::push_html(
-        &mut out,
-        keep_line_breaks(events).filter_map(|e| cap.admit(e)),
-    );
-    out
+    html::push_html(&mut out, events.into_iter());
+    (out, toc)
 }
 
 /// Free-form postmortems put one fact or timeline entry per line without blank lines
@@ -119,7 +135,9 @@ fn keep_line_breaks<'a>(
 pub fn sanitise(html: &str) -> String {
     ammonia::Builder::default()
         .add_generic_attributes(["id", "align"])
-        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("input", ["type", "checked", "disabled", "aria-label"])
+        .add_tag_attributes("a", ["aria-label"])
+        .add_allowed_classes("a", ["anchor"])
         .add_tags(["input"])
         .link_rel(Some("noopener noreferrer"))
         .clean(html)
@@ -145,7 +163,7 @@ fn rewrite<'a>(dest: CowStr<'a>, links: &LinkContext<'_>) -> CowStr<'a> {
         return format!("{}files/{target}{fragment}", links.root).into();
     }
     if let Some(slug) = links.pages.get(&target) {
-        return format!("{}postmortems/{slug}/{fragment}", links.root).into();
+        return format!("{}postmortems/{slug}/{}{fragment}", links.root, links.index).into();
     }
     dest
 }
@@ -181,8 +199,9 @@ mod tests {
             root: "../../",
             assets: &assets,
             pages: &pages,
+            index: "",
         };
-        to_html(body, &links, trust)
+        to_html(body, &links, trust).html
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::views::{self, Chip};
+use super::outline::TocEntry;
 use super::{RenderError, Renderer, insights, markdown};
 use crate::extract::TimelineEntry;
 use crate::kb::{KnowledgeBase, Postmortem};
@@ -21,16 +22,23 @@ impl Renderer<'_> {
             root,
             assets: &self.asset_paths,
             pages: &self.pages,
+            index: self.input.site.index,
         };
-        let body_html = markdown::to_html(&pm.document.body, &links, self.input.trust_html);
+        let body = markdown::to_html(&pm.document.body, &links, self.input.trust_html);
         let neighbour = |i: Option<usize>| {
             i.and_then(|i| kb.postmortems.get(i)).map(|p| Neighbour {
                 slug: &p.slug,
                 title: &p.facts.title,
             })
         };
+        let toc: Vec<TocEntry> = body.toc.into_iter().filter(|t| t.level <= 3).collect();
         let view = PostmortemPage {
-            pm: postmortem_view(kb, pm, body_html),
+            pm: postmortem_view(kb, pm, body.html),
+            toc: if toc.len() >= MIN_TOC_HEADINGS {
+                toc
+            } else {
+                Vec::new()
+            },
             prev: neighbour(index.checked_add(1)),
             next: neighbour(index.checked_sub(1)),
             related: insights::related(kb, pm),
@@ -45,6 +53,23 @@ impl Renderer<'_> {
     }
 }
 
+/// A body with fewer headings (of the two top levels) gets no table of contents.
+const MIN_TOC_HEADINGS: usize = 4;
+
+/// The facts panel's fields, in order, with the names its legend uses.
+const FIELDS: &[(&str, &str)] = &[
+    ("title", "title"),
+    ("started_at", "start"),
+    ("ended_at", "end"),
+    ("timezone", "time zone"),
+    ("duration", "duration"),
+    ("users_affected_pct", "users affected"),
+    ("severity", "severity"),
+    ("services", "services"),
+    ("root_causes", "root-cause categories"),
+    ("measures", "measure categories"),
+];
+
 #[derive(Serialize)]
 struct Neighbour<'a> {
     slug: &'a str,
@@ -54,6 +79,7 @@ struct Neighbour<'a> {
 #[derive(Serialize)]
 struct PostmortemPage<'a> {
     pm: PostmortemView<'a>,
+    toc: Vec<TocEntry>,
     prev: Option<Neighbour<'a>>,
     next: Option<Neighbour<'a>>,
     related: Vec<insights::RelatedView<'a>>,
@@ -84,6 +110,10 @@ struct PostmortemView<'a> {
     root_causes: Vec<Chip<'a>>,
     measures: Vec<Chip<'a>>,
     inferred: BTreeMap<&'static str, bool>,
+    /// "all" when every field was read from the text, "some" when some were, else "none".
+    inferred_share: &'static str,
+    /// The fields read from the text, in the panel's words, for the legend.
+    inferred_names: Vec<&'static str>,
     body_html: String,
     timeline: &'a [TimelineEntry],
     action_items: Vec<ActionItem<'a>>,
@@ -104,6 +134,16 @@ fn postmortem_view<'a>(
     if !pm.labels.measures_declared {
         inferred.insert("measures", true);
     }
+    let inferred_names: Vec<&'static str> = FIELDS
+        .iter()
+        .filter(|(key, _)| inferred.contains_key(key))
+        .map(|&(_, name)| name)
+        .collect();
+    let inferred_share = match inferred_names.len() {
+        0 => "none",
+        n if n == FIELDS.len() => "all",
+        _ => "some",
+    };
     let action_items = pm
         .labelled_measures()
         .map(|(m, cats)| ActionItem {
@@ -121,13 +161,15 @@ fn postmortem_view<'a>(
         timezone: facts.timezone.as_deref(),
         duration: facts.duration_minutes.map(views::human_duration),
         users_affected_pct: facts.users_affected_pct,
-        severity: fm.severity.as_deref(),
-        services: &fm.services,
+        severity: facts.severity.as_deref(),
+        services: &facts.services,
         tags: &fm.tags,
         root_cause: facts.root_cause.as_deref(),
         root_causes: views::root_cause_chips(kb, &pm.labels.root_causes),
         measures: views::measure_chips(kb, &pm.labels.measures),
         inferred,
+        inferred_share,
+        inferred_names,
         body_html,
         timeline: &facts.timeline,
         action_items,
