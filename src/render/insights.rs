@@ -386,7 +386,7 @@ impl Renderer<'_> {
                 })
                 .collect();
             let svg = charts::bars("time-spent", "Share of timeline time per phase", &bars);
-            charts.push(chart("Where the time went", svg, &bars));
+            charts.push(chart("Share of timeline time per phase", svg, &bars));
         }
         let page = StatsPage {
             summary: summary(&all),

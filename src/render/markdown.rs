@@ -138,6 +138,8 @@ pub fn sanitise(html: &str) -> String {
         .add_tag_attributes("input", ["type", "checked", "disabled", "aria-label"])
         .add_tag_attributes("a", ["aria-label"])
         .add_allowed_classes("a", ["anchor"])
+        .add_tag_attributes("div", ["role", "tabindex", "aria-label"])
+        .add_allowed_classes("div", ["table-scroll"])
         .add_tags(["input"])
         .link_rel(Some("noopener noreferrer"))
         .clean(html)

@@ -1,6 +1,7 @@
 //! The outline of a postmortem body on its page: headings demoted below the page's one
 //! `<h1>` (the title) with no level skipped, each with an id and a link to itself; the
-//! table of contents they make; and task-list markers as labelled, read-only checkboxes.
+//! table of contents they make; task-list markers as labelled, read-only checkboxes; and
+//! each table in a scroll box that the keyboard can reach, for tables wider than a phone.
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 use serde::Serialize;
@@ -20,7 +21,7 @@ pub struct TocEntry {
 /// from 2 down, one deeper at most than the heading before it, an id (its own, else one
 /// made from its text, unique on the page) and a trailing `#` link to itself; task-list
 /// markers become checkboxes named "Done" or "Not done". Returns the events and the
-/// headings in order.
+/// headings in order. Tables are wrapped in a focusable `div.table-scroll` region.
 pub fn outline<'a>(events: impl Iterator<Item = Event<'a>>) -> (Vec<Event<'a>>, Vec<TocEntry>) {
     let events: Vec<Event<'a>> = events.collect();
     let mut levels: Vec<HeadingLevel> = events
@@ -34,8 +35,10 @@ pub fn outline<'a>(events: impl Iterator<Item = Event<'a>>) -> (Vec<Event<'a>>, 
     levels.dedup();
     let mut out = Vec::with_capacity(events.len() + 8);
     let mut toc = Vec::new();
-    let mut used_ids = std::collections::HashSet::new();
+    let mut used_ids: std::collections::HashSet<String> =
+        RESERVED_IDS.iter().map(|&id| id.to_owned()).collect();
     let mut previous = 1u8;
+    let mut tables = 0;
     // The heading being read: its index in `out`, and its text so far.
     let mut open: Option<(usize, String)> = None;
     for event in events {
@@ -86,6 +89,20 @@ pub fn outline<'a>(events: impl Iterator<Item = Event<'a>>) -> (Vec<Event<'a>>, 
                 }
                 out.push(event);
             }
+            Event::Start(Tag::Table(_)) => {
+                tables += 1;
+                out.push(Event::Html(
+                    format!(
+                        r#"<div class="table-scroll" role="region" tabindex="0" aria-label="Table {tables}">"#
+                    )
+                    .into(),
+                ));
+                out.push(event);
+            }
+            Event::End(TagEnd::Table) => {
+                out.push(event);
+                out.push(Event::Html("</div>\n".into()));
+            }
             Event::TaskListMarker(done) => out.push(Event::Html(
                 if done {
                     r#"<input type="checkbox" checked disabled aria-label="Done"> "#
@@ -99,6 +116,16 @@ pub fn outline<'a>(events: impl Iterator<Item = Event<'a>>) -> (Vec<Event<'a>>, 
     }
     (out, toc)
 }
+
+/// Ids the postmortem page's template gives its own elements, which a heading must not take.
+const RESERVED_IDS: &[&str] = &[
+    "main",
+    "meta-heading",
+    "toc-heading",
+    "time-heading",
+    "actions-heading",
+    "related-heading",
+];
 
 fn heading_level(level: u8) -> HeadingLevel {
     match level {

@@ -70,6 +70,23 @@ const FIELDS: &[(&str, &str)] = &[
     ("measures", "measure categories"),
 ];
 
+/// Whether the facts panel shows a value for the field `key` of [`FIELDS`].
+fn has_value(pm: &Postmortem, key: &str) -> bool {
+    let facts = &pm.facts;
+    match key {
+        "started_at" => facts.started_at.is_some(),
+        "ended_at" => facts.ended_at.is_some(),
+        "timezone" => facts.timezone.is_some(),
+        "duration" => facts.duration_minutes.is_some(),
+        "users_affected_pct" => facts.users_affected_pct.is_some(),
+        "severity" => facts.severity.is_some(),
+        "services" => !facts.services.is_empty(),
+        "root_causes" => !pm.labels.root_causes.is_empty(),
+        "measures" => !pm.labels.measures.is_empty(),
+        _ => true,
+    }
+}
+
 #[derive(Serialize)]
 struct Neighbour<'a> {
     slug: &'a str,
@@ -110,7 +127,7 @@ struct PostmortemView<'a> {
     root_causes: Vec<Chip<'a>>,
     measures: Vec<Chip<'a>>,
     inferred: BTreeMap<&'static str, bool>,
-    /// "all" when every field was read from the text, "some" when some were, else "none".
+    /// "all" when every value shown was read from the text, "some" when some were, else "none".
     inferred_share: &'static str,
     /// The fields read from the text, in the panel's words, for the legend.
     inferred_names: Vec<&'static str>,
@@ -126,22 +143,29 @@ fn postmortem_view<'a>(
 ) -> PostmortemView<'a> {
     let facts = &pm.facts;
     let fm = &pm.document.front_matter;
-    let mut inferred: BTreeMap<&'static str, bool> =
-        facts.inferred.iter().map(|&f| (f, true)).collect();
+    let mut read_from_text: Vec<&'static str> = facts.inferred.clone();
     if !pm.labels.root_causes_declared {
-        inferred.insert("root_causes", true);
+        read_from_text.push("root_causes");
     }
     if !pm.labels.measures_declared {
-        inferred.insert("measures", true);
+        read_from_text.push("measures");
     }
-    let inferred_names: Vec<&'static str> = FIELDS
+    // Only values shown are marked: a missing value was neither declared nor read.
+    let shown: Vec<&(&'static str, &'static str)> =
+        FIELDS.iter().filter(|(key, _)| has_value(pm, key)).collect();
+    let inferred: BTreeMap<&'static str, bool> = shown
+        .iter()
+        .filter(|(key, _)| read_from_text.contains(key))
+        .map(|&&(key, _)| (key, true))
+        .collect();
+    let inferred_names: Vec<&'static str> = shown
         .iter()
         .filter(|(key, _)| inferred.contains_key(key))
-        .map(|&(_, name)| name)
+        .map(|&&(_, name)| name)
         .collect();
     let inferred_share = match inferred_names.len() {
         0 => "none",
-        n if n == FIELDS.len() => "all",
+        n if n == shown.len() => "all",
         _ => "some",
     };
     let action_items = pm
