@@ -94,7 +94,9 @@ pub fn severity(values: &[Labelled]) -> Option<String> {
     let value = values
         .iter()
         .find(|v| SEVERITY_LABELS.contains(&v.label.as_str()))?;
-    let text = value.value.trim_matches(|c: char| c == '*' || c == '`' || c.is_whitespace());
+    let text = value
+        .value
+        .trim_matches(|c: char| c == '*' || c == '`' || c.is_whitespace());
     let code = text
         .split(['(', ',', ';', '.', '—', '–'])
         .next()
@@ -286,11 +288,15 @@ mod tests {
     fn severity_and_services_from_the_body() {
         let md = "## Summary\n**Severity:** SEV1 (customer facing)\n\n**Services affected:**\n- `api`\n- billing worker\n";
         let sections = sections(&parse_blocks(md, 1));
-        assert_eq!(severity(&labelled_values(&sections)).as_deref(), Some("SEV1"));
+        assert_eq!(
+            severity(&labelled_values(&sections)).as_deref(),
+            Some("SEV1")
+        );
         assert_eq!(services(&sections), ["api", "billing worker"]);
         let inline = sections_of("Services: api, auth and billing\n");
         assert_eq!(services(&inline), ["api", "auth", "billing"]);
-        let prose = sections_of("Services: every one of them went down for an hour, then came back\n");
+        let prose =
+            sections_of("Services: every one of them went down for an hour, then came back\n");
         assert!(services(&prose).is_empty());
     }
 

@@ -59,7 +59,9 @@ fn both(id: &str, draw: impl Fn(f64, &str, &str) -> String) -> String {
 
 /// Columns over a category axis (quarters, buckets), for distributions.
 pub fn columns(id: &str, title: &str, bars: &[Bar]) -> String {
-    both(id, |width, class, id| columns_at(width, class, id, title, bars))
+    both(id, |width, class, id| {
+        columns_at(width, class, id, title, bars)
+    })
 }
 
 fn columns_at(width: f64, class: &str, id: &str, title: &str, bars: &[Bar]) -> String {
@@ -289,7 +291,11 @@ mod tests {
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains("Incidents &lt;per&gt; quarter"));
         assert!(svg.contains("<desc id=\"q-desc\">2024 Q1: 3; 2024 Q2: 0</desc>"));
-        assert_eq!(svg.matches("<rect").count(), 4, "two bars, drawn wide and narrow");
+        assert_eq!(
+            svg.matches("<rect").count(),
+            4,
+            "two bars, drawn wide and narrow"
+        );
         assert!(svg.contains(r#"class="chart chart-narrow" id="q-narrow""#));
         let strip = strip(
             "t",

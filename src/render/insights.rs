@@ -251,7 +251,11 @@ pub struct PromisedBy<'a> {
 
 /// The incidents `members` (that promised the measure `slug`), in their order, with their
 /// item texts for it.
-pub fn promised_by<'a>(kb: &'a KnowledgeBase, slug: &str, members: &[usize]) -> Vec<PromisedBy<'a>> {
+pub fn promised_by<'a>(
+    kb: &'a KnowledgeBase,
+    slug: &str,
+    members: &[usize],
+) -> Vec<PromisedBy<'a>> {
     members
         .iter()
         .map(|&i| {
@@ -437,7 +441,11 @@ impl Renderer<'_> {
             before += count;
             StatusCount { count, path }
         };
-        let (open, unknown, done) = (group(Status::Open), group(Status::Unknown), group(Status::Done));
+        let (open, unknown, done) = (
+            group(Status::Open),
+            group(Status::Unknown),
+            group(Status::Done),
+        );
         (0..listing::page_count(items.len()))
             .into_par_iter()
             .map(|page| {

@@ -255,12 +255,18 @@ pub fn incident_pages<'a>(
     members: &[usize],
 ) -> Vec<ListPage<'a>> {
     let runs = year_runs(kb, members);
-    let count_of = |year| runs.iter().filter(|r| r.year == year).map(|r| r.count).sum();
+    let count_of = |year| {
+        runs.iter()
+            .filter(|r| r.year == year)
+            .map(|r| r.count)
+            .sum()
+    };
     let mut out = Vec::new();
     for order in Order::ALL {
         let sorted = order.sort(kb, members);
         for page in 0..page_count(sorted.len()) {
-            let slice = &sorted[(page * PER_PAGE).min(sorted.len())..((page + 1) * PER_PAGE).min(sorted.len())];
+            let slice = &sorted
+                [(page * PER_PAGE).min(sorted.len())..((page + 1) * PER_PAGE).min(sorted.len())];
             let mut groups: Vec<Group<'a>> = Vec::new();
             for &i in slice {
                 let pm = &kb.postmortems[i];
@@ -303,7 +309,10 @@ mod tests {
         assert_eq!(pager.links[0].path, "root-causes/dns/by-duration/");
         assert_eq!(pager.links[2].path, "root-causes/dns/by-duration/page/4/");
         assert_eq!((pager.first, pager.last, pager.total), (251, 300, 1000));
-        assert_eq!(pager.prev.as_deref(), Some("root-causes/dns/by-duration/page/5/"));
+        assert_eq!(
+            pager.prev.as_deref(),
+            Some("root-causes/dns/by-duration/page/5/")
+        );
         let one = Pager::new("", "", 0, 0);
         assert_eq!((one.pages, one.first, one.last), (1, 0, 0));
         assert!(one.prev.is_none() && one.next.is_none());

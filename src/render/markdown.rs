@@ -52,11 +52,7 @@ pub fn to_html(body: &str, links: &LinkContext<'_>, trust_html: bool) -> Body {
 
 /// CommonMark to HTML with links rewritten and nesting capped; raw HTML is passed through,
 /// or turned into text when `raw_as_text`.
-fn render_body(
-    body: &str,
-    links: &LinkContext<'_>,
-    raw_as_text: bool,
-) -> (String, Vec<TocEntry>) {
+fn render_body(body: &str, links: &LinkContext<'_>, raw_as_text: bool) -> (String, Vec<TocEntry>) {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_STRIKETHROUGH

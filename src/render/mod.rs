@@ -243,17 +243,19 @@ impl Renderer<'_> {
             years: Vec<(i32, usize)>,
         }
         let kb = self.kb;
-        let options = |uses: &[CategoryUse], chips: for<'k> fn(&'k KnowledgeBase, &[String]) -> Vec<Chip<'k>>| {
-            uses.iter()
-                .filter(|u| !u.postmortems.is_empty())
-                .filter_map(|u| {
-                    Some(FacetOption {
-                        chip: chips(kb, std::slice::from_ref(&u.slug)).pop()?,
-                        count: u.postmortems.len(),
+        let options =
+            |uses: &[CategoryUse],
+             chips: for<'k> fn(&'k KnowledgeBase, &[String]) -> Vec<Chip<'k>>| {
+                uses.iter()
+                    .filter(|u| !u.postmortems.is_empty())
+                    .filter_map(|u| {
+                        Some(FacetOption {
+                            chip: chips(kb, std::slice::from_ref(&u.slug)).pop()?,
+                            count: u.postmortems.len(),
+                        })
                     })
-                })
-                .collect()
-        };
+                    .collect()
+            };
         let mut years: Vec<(i32, usize)> = Vec::new();
         for year in kb.postmortems.iter().filter_map(Postmortem::year) {
             match years.last_mut() {

@@ -3,6 +3,8 @@
 //! table of contents they make; task-list markers as labelled, read-only checkboxes; and
 //! each table in a scroll box that the keyboard can reach, for tables wider than a phone.
 
+use std::collections::{HashMap, HashSet};
+
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 use serde::Serialize;
 
@@ -35,8 +37,10 @@ pub fn outline<'a>(events: impl Iterator<Item = Event<'a>>) -> (Vec<Event<'a>>, 
     levels.dedup();
     let mut out = Vec::with_capacity(events.len() + 8);
     let mut toc = Vec::new();
-    let mut used_ids: std::collections::HashSet<String> =
-        RESERVED_IDS.iter().map(|&id| id.to_owned()).collect();
+    let mut ids = Ids {
+        used: RESERVED_IDS.iter().map(|&id| id.to_owned()).collect(),
+        next: HashMap::new(),
+    };
     let mut previous = 1u8;
     let mut tables = 0;
     // The heading being read: its index in `out`, and its text so far.
@@ -62,7 +66,7 @@ pub fn outline<'a>(events: impl Iterator<Item = Event<'a>>) -> (Vec<Event<'a>>, 
                 else {
                     unreachable!("`start` indexes the heading's start event")
                 };
-                let id = unique(id.map_or_else(|| slug(&text), |i| i.to_string()), &mut used_ids);
+                let id = ids.unique(id.map_or_else(|| slug(&text), |i| i.to_string()));
                 out[start] = Event::Start(Tag::Heading {
                     level,
                     id: Some(CowStr::from(id.clone())),
@@ -151,15 +155,28 @@ fn slug(text: &str) -> String {
     }
 }
 
-/// `id`, or `id-1`, `id-2`… when taken.
-fn unique(id: String, used: &mut std::collections::HashSet<String>) -> String {
-    let mut candidate = id.clone();
-    let mut n = 0;
-    while !used.insert(candidate.clone()) {
-        n += 1;
-        candidate = format!("{id}-{n}");
+/// The ids given so far, and per id the next suffix to try.
+struct Ids {
+    used: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+impl Ids {
+    /// `id`, or `id-1`, `id-2`… when taken; linear over a document however many of its
+    /// headings share a text.
+    fn unique(&mut self, id: String) -> String {
+        if self.used.insert(id.clone()) {
+            return id;
+        }
+        let n = self.next.entry(id.clone()).or_insert(0);
+        loop {
+            *n += 1;
+            let candidate = format!("{id}-{n}");
+            if self.used.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
     }
-    candidate
 }
 
 #[cfg(test)]
@@ -197,7 +214,9 @@ mod tests {
     fn task_items_are_named_checkboxes() {
         let (html, _) = render("- [x] rotate keys\n- [ ] add alert\n");
         assert!(
-            html.contains(r#"<li><input type="checkbox" checked disabled aria-label="Done"> rotate keys"#),
+            html.contains(
+                r#"<li><input type="checkbox" checked disabled aria-label="Done"> rotate keys"#
+            ),
             "{html}"
         );
         assert!(html.contains(r#"aria-label="Not done""#), "{html}");

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::views::{self, Chip};
 use super::outline::TocEntry;
+use super::views::{self, Chip};
 use super::{RenderError, Renderer, insights, markdown};
 use crate::extract::TimelineEntry;
 use crate::kb::{KnowledgeBase, Postmortem};
@@ -31,7 +31,12 @@ impl Renderer<'_> {
                 title: &p.facts.title,
             })
         };
-        let toc: Vec<TocEntry> = body.toc.into_iter().filter(|t| t.level <= 3).collect();
+        let toc: Vec<TocEntry> = body
+            .toc
+            .into_iter()
+            .filter(|t| t.level <= 3)
+            .take(MAX_TOC_ENTRIES)
+            .collect();
         let view = PostmortemPage {
             pm: postmortem_view(kb, pm, body.html),
             toc: if toc.len() >= MIN_TOC_HEADINGS {
@@ -55,6 +60,10 @@ impl Renderer<'_> {
 
 /// A body with fewer headings (of the two top levels) gets no table of contents.
 const MIN_TOC_HEADINGS: usize = 4;
+
+/// A table of contents lists at most this many headings (a page stays light when a
+/// document has thousands).
+const MAX_TOC_ENTRIES: usize = 100;
 
 /// The facts panel's fields, in order, with the names its legend uses.
 const FIELDS: &[(&str, &str)] = &[
@@ -151,8 +160,10 @@ fn postmortem_view<'a>(
         read_from_text.push("measures");
     }
     // Only values shown are marked: a missing value was neither declared nor read.
-    let shown: Vec<&(&'static str, &'static str)> =
-        FIELDS.iter().filter(|(key, _)| has_value(pm, key)).collect();
+    let shown: Vec<&(&'static str, &'static str)> = FIELDS
+        .iter()
+        .filter(|(key, _)| has_value(pm, key))
+        .collect();
     let inferred: BTreeMap<&'static str, bool> = shown
         .iter()
         .filter(|(key, _)| read_from_text.contains(key))

@@ -10,5 +10,6 @@ mod headless;
 mod hostile;
 mod huge;
 mod insights;
+mod pages;
 mod search;
 mod support;

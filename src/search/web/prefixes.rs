@@ -64,7 +64,11 @@ mod tests {
         let mut want = Vec::new();
         string(&mut want, "dat");
         varint(&mut want, 3);
-        for (form, stem) in [("data", "data"), ("database", "databas"), ("databases", "databas")] {
+        for (form, stem) in [
+            ("data", "data"),
+            ("database", "databas"),
+            ("databases", "databas"),
+        ] {
             string(&mut want, form);
             string(&mut want, stem);
         }
