@@ -46,6 +46,9 @@ enum Command {
         /// Wait for another build writing the same output folder instead of failing.
         #[arg(long)]
         wait: bool,
+        /// Link pages as `…/index.html`, so the site also works opened from disk (file://).
+        #[arg(long)]
+        relative_index: bool,
     },
     /// Print every postmortem's structured metadata as one JSON array (see EXPORT.md).
     Export {
@@ -138,13 +141,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             force,
             allow_empty,
             wait,
+            relative_index,
         } => {
             let options = pmkb::BuildOptions {
                 force,
                 allow_empty,
                 wait,
             };
-            build(site.settings(output, base_url)?, options, timings)
+            let mut settings = site.settings(output, base_url)?;
+            settings.config.relative_index |= relative_index;
+            build(settings, options, timings)
         }
         Command::Export { site } => export(site.settings(None, None)?),
         Command::Check { site, strict } => check(site.settings(None, None)?, strict),

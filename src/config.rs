@@ -81,6 +81,9 @@ pub struct Config {
     /// Where `pmkb build` and `pmkb search` keep the tantivy index, relative to the site
     /// root. It is a cache (rebuilt whenever the content changes), never published.
     pub index_dir: PathBuf,
+    /// Link pages as `…/index.html` rather than `…/`, so the site can be browsed from disk
+    /// (`file://`), where a folder link shows a listing instead of its page.
+    pub relative_index: bool,
 }
 
 impl Default for Config {
@@ -94,6 +97,7 @@ impl Default for Config {
             theme_dir: PathBuf::from("theme"),
             taxonomy: None,
             trust_html: false,
+            relative_index: false,
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             max_asset_bytes: DEFAULT_MAX_ASSET_BYTES,
             index_dir: PathBuf::from(".pmkb/index"),

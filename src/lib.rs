@@ -250,6 +250,11 @@ pub fn render_site(
             description: settings.config.description.clone(),
             base_url: settings.config.base_url.clone(),
             generator: format!("pmkb {VERSION}"),
+            index: if settings.config.relative_index {
+                "index.html"
+            } else {
+                ""
+            },
         },
         theme: &theme,
         assets: &loaded.assets,

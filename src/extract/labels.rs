@@ -71,6 +71,113 @@ pub fn labelled_values(sections: &[Section]) -> Vec<Labelled> {
     out
 }
 
+/// Labels under which a document states its severity.
+const SEVERITY_LABELS: &[&str] = &["severity", "severity level", "sev", "incident severity"];
+
+/// Labels under which a document lists the services involved.
+const SERVICE_LABELS: &[&str] = &[
+    "services",
+    "service",
+    "affected services",
+    "services affected",
+    "impacted services",
+    "services impacted",
+    "affected systems",
+    "systems affected",
+    "affected components",
+    "components affected",
+];
+
+/// The severity a document states ("**Severity:** SEV1 (major)" → `SEV1`): the value up
+/// to its first bracket or punctuation, when that is a short code (at most 16 characters).
+pub fn severity(values: &[Labelled]) -> Option<String> {
+    let value = values
+        .iter()
+        .find(|v| SEVERITY_LABELS.contains(&v.label.as_str()))?;
+    let text = value
+        .value
+        .trim_matches(|c: char| c == '*' || c == '`' || c.is_whitespace());
+    let code = text
+        .split(['(', ',', ';', '.', '—', '–'])
+        .next()
+        .unwrap_or("")
+        .split(" - ")
+        .next()
+        .unwrap_or("")
+        .trim_matches(|c: char| c == '*' || c == '`' || c.is_whitespace());
+    (!code.is_empty() && code.chars().count() <= 16).then(|| code.to_owned())
+}
+
+/// The services a document lists: "Services affected: api, billing and auth", or a
+/// services label or heading followed by a list with one service per item. Each name has
+/// at most four words; a label whose value reads as a sentence gives none.
+pub fn services(sections: &[Section]) -> Vec<String> {
+    for section in sections {
+        let heading = clean_label(&section.heading);
+        if SERVICE_LABELS.contains(&heading.as_str()) {
+            let names = list_names(&section.entries);
+            if !names.is_empty() {
+                return names;
+            }
+        }
+        for (i, entry) in section.entries.iter().enumerate() {
+            let Some(label) = inline_label(entry) else {
+                continue;
+            };
+            if !SERVICE_LABELS.contains(&label.label.as_str()) {
+                continue;
+            }
+            let names = if label.value.is_empty() {
+                list_names(&section.entries[i + 1..])
+            } else {
+                split_names(&label.value)
+            };
+            if !names.is_empty() {
+                return names;
+            }
+        }
+    }
+    Vec::new()
+}
+
+/// One name per list item of the list that opens `entries`.
+fn list_names(entries: &[Entry]) -> Vec<String> {
+    let items: Vec<&str> = entries
+        .iter()
+        .take_while(|e| matches!(e.kind, EntryKind::Item { .. }))
+        .map(|e| e.text.as_str())
+        .collect();
+    let names: Vec<String> = items.iter().filter_map(|t| name(t)).collect();
+    if names.len() == items.len() {
+        names
+    } else {
+        Vec::new()
+    }
+}
+
+/// "api, billing and auth" → its names; none when a part is not a short name.
+fn split_names(value: &str) -> Vec<String> {
+    let parts: Vec<&str> = value
+        .split([',', ';'])
+        .flat_map(|p| p.split(" and "))
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    let names: Vec<String> = parts.iter().filter_map(|p| name(p)).collect();
+    if names.len() == parts.len() {
+        names
+    } else {
+        Vec::new()
+    }
+}
+
+fn name(text: &str) -> Option<String> {
+    let name = text
+        .trim()
+        .trim_matches(|c: char| matches!(c, '`' | '*' | '.' | '_') || c.is_whitespace());
+    let words = name.split_whitespace().count();
+    (words > 0 && words <= 4 && name.chars().count() <= 40).then(|| name.to_owned())
+}
+
 fn following_text(entries: &[Entry]) -> String {
     entries
         .iter()
@@ -175,6 +282,26 @@ mod tests {
             found.contains(&("root cause".into(), "disk filled up".into())),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn severity_and_services_from_the_body() {
+        let md = "## Summary\n**Severity:** SEV1 (customer facing)\n\n**Services affected:**\n- `api`\n- billing worker\n";
+        let sections = sections(&parse_blocks(md, 1));
+        assert_eq!(
+            severity(&labelled_values(&sections)).as_deref(),
+            Some("SEV1")
+        );
+        assert_eq!(services(&sections), ["api", "billing worker"]);
+        let inline = sections_of("Services: api, auth and billing\n");
+        assert_eq!(services(&inline), ["api", "auth", "billing"]);
+        let prose =
+            sections_of("Services: every one of them went down for an hour, then came back\n");
+        assert!(services(&prose).is_empty());
+    }
+
+    fn sections_of(md: &str) -> Vec<Section> {
+        sections(&parse_blocks(md, 1))
     }
 
     #[test]

@@ -48,6 +48,10 @@ pub struct Extracted {
     pub sections: Vec<(SectionKind, String, usize)>,
     /// Names of the fields that were inferred from the text rather than declared in front matter.
     pub inferred: Vec<&'static str>,
+    /// Severity as declared, else as the body states it ("**Severity:** SEV1").
+    pub severity: Option<String>,
+    /// Services as declared, else as the body lists them.
+    pub services: Vec<String>,
 }
 
 /// Extracts the facts of one document; diagnostics report front-matter values that do not
@@ -172,6 +176,21 @@ pub fn extract(doc: &Document) -> (Extracted, Vec<Diagnostic>) {
             found_title
         }
     };
+    let severity = pick(
+        &mut inferred,
+        "severity",
+        fm.severity.clone(),
+        labels::severity(&values),
+    );
+    let services = if fm.services.is_empty() {
+        let found = labels::services(&sections);
+        if !found.is_empty() {
+            inferred.push("services");
+        }
+        found
+    } else {
+        fm.services.clone()
+    };
     inferred.sort_unstable();
     let extracted = Extracted {
         title,
@@ -189,6 +208,8 @@ pub fn extract(doc: &Document) -> (Extracted, Vec<Diagnostic>) {
             .map(|s| (s.kind, s.heading.clone(), s.line))
             .collect(),
         inferred,
+        severity,
+        services,
     };
     (extracted, diagnostics)
 }

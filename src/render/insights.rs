@@ -6,7 +6,9 @@ use serde::Serialize;
 
 use super::charts::{self, Bar, Stretch};
 use super::views::{self, Chip, human_duration};
-use super::{RenderError, Renderer};
+use rayon::prelude::*;
+
+use super::{RenderError, Renderer, listing, root_of};
 use crate::kb::actions::{self, Status};
 use crate::kb::lessons::Lessons;
 use crate::kb::phases::Phase;
@@ -182,8 +184,14 @@ pub struct LessonsView<'a> {
     quarters_svg: Option<String>,
     recurring: bool,
     promises: Vec<PromiseView<'a>>,
+    /// The first [`MAX_RECURRENCES`] recurrences.
     recurrences: Vec<RecurrenceView<'a>>,
+    /// How many recurrences there are in all.
+    recurrence_count: usize,
 }
+
+/// Recurrences listed on a root-cause page; the rest are counted.
+const MAX_RECURRENCES: usize = 10;
 
 /// The lessons of a root-cause category.
 pub fn lessons<'a>(kb: &'a KnowledgeBase, slug: &str, used: &CategoryUse) -> LessonsView<'a> {
@@ -203,6 +211,7 @@ pub fn lessons<'a>(kb: &'a KnowledgeBase, slug: &str, used: &CategoryUse) -> Les
             )
         }),
         recurring: !recurrences.is_empty(),
+        recurrence_count: recurrences.len(),
         promises: promises
             .iter()
             .filter_map(|p| {
@@ -215,6 +224,7 @@ pub fn lessons<'a>(kb: &'a KnowledgeBase, slug: &str, used: &CategoryUse) -> Les
             .collect(),
         recurrences: recurrences
             .iter()
+            .take(MAX_RECURRENCES)
             .map(|r| RecurrenceView {
                 incident: link(&kb.postmortems[r.incident]),
                 after: link(&kb.postmortems[r.after]),
@@ -239,13 +249,14 @@ pub struct PromisedBy<'a> {
     items: Vec<ItemView<'a>>,
 }
 
-/// Every incident that promised the measure `slug`, newest first, with its item texts.
+/// The incidents `members` (that promised the measure `slug`), in their order, with their
+/// item texts for it.
 pub fn promised_by<'a>(
     kb: &'a KnowledgeBase,
     slug: &str,
-    used: &CategoryUse,
+    members: &[usize],
 ) -> Vec<PromisedBy<'a>> {
-    used.postmortems
+    members
         .iter()
         .map(|&i| {
             let pm = &kb.postmortems[i];
@@ -379,7 +390,7 @@ impl Renderer<'_> {
                 })
                 .collect();
             let svg = charts::bars("time-spent", "Share of timeline time per phase", &bars);
-            charts.push(chart("Where the time went", svg, &bars));
+            charts.push(chart("Share of timeline time per phase", svg, &bars));
         }
         let page = StatsPage {
             summary: summary(&all),
@@ -394,8 +405,8 @@ impl Renderer<'_> {
         self.page("stats.html", "stats/", "../", page)
     }
 
-    /// The action-items page.
-    pub(super) fn action_items_page(&self) -> Result<OutputFile, RenderError> {
+    /// The action-items pages: every item, open ones first, a page at a time.
+    pub(super) fn action_items_pages(&self) -> Result<Vec<OutputFile>, RenderError> {
         #[derive(Serialize)]
         struct Row<'a> {
             #[serde(flatten)]
@@ -404,46 +415,76 @@ impl Renderer<'_> {
             pm: PmLink<'a>,
             categories: Vec<Chip<'a>>,
         }
+        /// A status group: its count and the page where it starts.
+        #[derive(Serialize)]
+        struct StatusCount {
+            count: usize,
+            path: String,
+        }
         #[derive(Serialize)]
         struct ActionsPage<'a> {
-            as_of: Option<String>,
-            open: usize,
-            unknown: usize,
-            done: usize,
+            as_of: Option<&'a str>,
+            open: &'a StatusCount,
+            unknown: &'a StatusCount,
+            done: &'a StatusCount,
             items: Vec<Row<'a>>,
+            pager: listing::Pager,
         }
+        const BASE: &str = "action-items/";
         let kb = self.kb;
         let items = actions::action_items(kb);
-        let count = |s: Status| items.iter().filter(|i| i.status == s).count();
-        let page = ActionsPage {
-            as_of: actions::as_of(kb).map(|d| d.to_string()),
-            open: count(Status::Open),
-            unknown: count(Status::Unknown),
-            done: count(Status::Done),
-            items: items
-                .iter()
-                .map(|a| {
-                    let pm = &kb.postmortems[a.postmortem];
-                    let m = &pm.facts.measures[a.item];
-                    Row {
-                        item: ItemView {
-                            text: &m.text,
-                            status: m.status.as_deref(),
-                            state: a.status.slug(),
-                        },
-                        age_days: a.age_days,
-                        pm: link(pm),
-                        categories: views::measure_chips(
-                            kb,
-                            pm.labels
-                                .item_measures
-                                .get(a.item)
-                                .map_or(&[], Vec::as_slice),
-                        ),
-                    }
-                })
-                .collect(),
+        let as_of = actions::as_of(kb).map(|d| d.to_string());
+        let mut before = 0;
+        let mut group = |s: Status| {
+            let count = items.iter().filter(|i| i.status == s).count();
+            let path = listing::page_path(BASE, "", before / listing::PER_PAGE);
+            before += count;
+            StatusCount { count, path }
         };
-        self.page("action_items.html", "action-items/", "../", page)
+        let (open, unknown, done) = (
+            group(Status::Open),
+            group(Status::Unknown),
+            group(Status::Done),
+        );
+        (0..listing::page_count(items.len()))
+            .into_par_iter()
+            .map(|page| {
+                let rows = items
+                    .iter()
+                    .skip(page * listing::PER_PAGE)
+                    .take(listing::PER_PAGE)
+                    .map(|a| {
+                        let pm = &kb.postmortems[a.postmortem];
+                        let m = &pm.facts.measures[a.item];
+                        Row {
+                            item: ItemView {
+                                text: &m.text,
+                                status: m.status.as_deref(),
+                                state: a.status.slug(),
+                            },
+                            age_days: a.age_days,
+                            pm: link(pm),
+                            categories: views::measure_chips(
+                                kb,
+                                pm.labels
+                                    .item_measures
+                                    .get(a.item)
+                                    .map_or(&[], Vec::as_slice),
+                            ),
+                        }
+                    })
+                    .collect();
+                let path = listing::page_path(BASE, "", page);
+                let view = ActionsPage {
+                    as_of: as_of.as_deref(),
+                    open: &open,
+                    unknown: &unknown,
+                    done: &done,
+                    items: rows,
+                    pager: listing::Pager::new(BASE, "", page, items.len()),
+                };
+                self.page("action_items.html", &path, &root_of(&path), view)
+            })
+            .collect()
     }
 }

@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
+use super::outline::{self, TocEntry};
 use super::{anchors, breaks, nesting};
 
 /// What the renderer needs to resolve relative links in a body.
@@ -22,39 +23,54 @@ pub struct LinkContext<'a> {
     /// Filled with the content-relative paths of the assets the body links: only those
     /// are published.
     pub linked: &'a std::cell::RefCell<std::collections::BTreeSet<String>>,
+    /// What a link to a page adds after its folder's `/` (`index.html` or nothing).
+    pub index: &'a str,
+}
+
+/// A body rendered for its page.
+pub struct Body {
+    /// Safe HTML.
+    pub html: String,
+    /// Its headings, for the table of contents.
+    pub toc: Vec<TocEntry>,
 }
 
 /// Renders a Markdown body to HTML. The first level-1 heading is dropped because the
-/// page shows the title itself. Headings and footnotes get ids unique on the page, none of
-/// them in `theme_ids` (the ids the page's template uses itself); see [`anchors`].
+/// page shows the title itself; the other headings are demoted below it (see `outline`).
+/// Headings and footnotes get ids unique on the page, none of them in `theme_ids` (the ids
+/// the page's template uses itself); see [`anchors`].
 pub fn to_html(
     body: &str,
     links: &LinkContext<'_>,
     theme_ids: &HashSet<String>,
     trust_html: bool,
-) -> String {
+) -> Body {
     let mut ids = anchors::Ids::new(theme_ids);
-    let html = render_body(body, links, &mut ids, false);
+    let (html, toc) = render_body(body, links, &mut ids, false);
     if trust_html {
-        return html;
+        return Body { html, toc };
     }
     // Raw HTML nested too deeply to sanitise in reasonable time is shown as text instead.
     let html = if nesting::depth(&html) > nesting::MAX_NESTING {
-        render_body(body, links, &mut anchors::Ids::new(theme_ids), true)
+        render_body(body, links, &mut anchors::Ids::new(theme_ids), true).0
     } else {
         html
     };
-    sanitise_with_ids(&html, &ids)
+    Body {
+        html: sanitise_with_ids(&html, &ids),
+        toc,
+    }
 }
 
-/// CommonMark to HTML with ids given, links rewritten, entry lines kept apart and nesting
-/// capped; raw HTML is passed through, or turned into text when `raw_as_text`.
+/// CommonMark to HTML with ids given, links rewritten, entry lines kept apart, headings
+/// outlined and nesting capped; raw HTML is passed through, or turned into text when
+/// `raw_as_text`.
 fn render_body(
     body: &str,
     links: &LinkContext<'_>,
     ids: &mut anchors::Ids<'_>,
     raw_as_text: bool,
-) -> String {
+) -> (String, Vec<TocEntry>) {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_STRIKETHROUGH
@@ -110,9 +126,10 @@ fn render_body(
     anchors::assign(&mut events, ids);
     breaks::keep_entry_breaks(&mut events);
     let mut cap = nesting::DepthCap::default();
+    let (events, toc) = outline::outline(events.into_iter().filter_map(|e| cap.admit(e)));
     let mut out = String::with_capacity(body.len() * 3 / 2);
-    html::push_html(&mut out, events.into_iter().filter_map(|e| cap.admit(e)));
-    out
+    html::push_html(&mut out, events.into_iter());
+    (out, toc)
 }
 
 /// Removes scripts, event handlers, `javascript:` URLs and other active content.
@@ -140,7 +157,11 @@ fn builder<'a>() -> ammonia::Builder<'a> {
     let mut builder = ammonia::Builder::default();
     builder
         .add_generic_attributes(["id", "align"])
-        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("input", ["type", "checked", "disabled", "aria-label"])
+        .add_tag_attributes("a", ["aria-label"])
+        .add_allowed_classes("a", ["anchor"])
+        .add_tag_attributes("div", ["role", "tabindex", "aria-label"])
+        .add_allowed_classes("div", ["table-scroll"])
         .add_tags(["input"])
         .link_rel(Some("noopener noreferrer"));
     builder
@@ -157,7 +178,7 @@ fn rewrite<'a>(dest: CowStr<'a>, links: &LinkContext<'_>) -> CowStr<'a> {
             url.into()
         }
         Some((Target::Page(slug), fragment)) => {
-            format!("{}postmortems/{slug}/{fragment}", links.root).into()
+            format!("{}postmortems/{slug}/{}{fragment}", links.root, links.index).into()
         }
         None => dest,
     }
@@ -268,9 +289,10 @@ mod tests {
             assets: &assets,
             pages: &pages,
             linked: &Default::default(),
+            index: "",
         };
         let theme_ids = ["main".to_owned(), "meta-heading".to_owned()].into();
-        to_html(body, &links, &theme_ids, trust)
+        to_html(body, &links, &theme_ids, trust).html
     }
 
     #[test]

@@ -6,8 +6,10 @@ mod breaks;
 pub mod charts;
 mod feeds;
 mod insights;
+mod listing;
 mod markdown;
 mod nesting;
+mod outline;
 mod postmortem;
 mod taxonomy_pages;
 mod theme;
@@ -25,7 +27,7 @@ use crate::discover::Asset;
 use crate::kb::{CategoryUse, KnowledgeBase, Postmortem};
 use crate::output::OutputFile;
 use taxonomy_pages::Kind;
-use views::{Chip, SiteView, Summary};
+use views::{Chip, SiteView};
 
 /// Why a page could not be rendered.
 #[derive(Debug, thiserror::Error)]
@@ -57,7 +59,7 @@ pub fn linked_assets(kb: &KnowledgeBase, assets: &[Asset]) -> BTreeSet<String> {
     let links = postmortem::BodyLinks::new(kb, assets);
     kb.postmortems
         .par_iter()
-        .map(|pm| links.body(pm, &HashSet::new(), false).1)
+        .map(|pm| links.body(pm, "", &HashSet::new(), false).1)
         .reduce(BTreeSet::new, union)
 }
 
@@ -84,18 +86,18 @@ pub fn render(kb: &KnowledgeBase, input: &RenderInput<'_>) -> Result<Vec<OutputF
     let kinds = [Kind::root_causes(kb), Kind::measures(kb)];
     for kind in &kinds {
         files.push(renderer.taxonomy_index(kind)?);
-        let category_pages: Vec<OutputFile> = kind
+        let category_pages: Vec<Vec<OutputFile>> = kind
             .uses
             .par_iter()
             .zip(kind.categories.par_iter())
             .filter(|(used, _)| !used.postmortems.is_empty())
             .map(|(used, category)| renderer.category(kind, category, used))
             .collect::<Result<_, _>>()?;
-        files.extend(category_pages);
+        files.extend(category_pages.into_iter().flatten());
     }
-    files.push(renderer.home()?);
+    files.extend(renderer.home()?);
     files.push(renderer.stats_page()?);
-    files.push(renderer.action_items_page()?);
+    files.extend(renderer.action_items_pages()?);
     files.push(renderer.search()?);
     files.push(renderer.not_found()?);
     files.extend(feeds_of(kb, &input.site));
@@ -199,7 +201,9 @@ impl Renderer<'_> {
         Ok(OutputFile::text(path, html))
     }
 
-    fn home(&self) -> Result<OutputFile, RenderError> {
+    /// The home page: the headline numbers and every incident, a page at a time, in
+    /// each order of [`listing::Order`].
+    fn home(&self) -> Result<Vec<OutputFile>, RenderError> {
         #[derive(Serialize)]
         struct Stats {
             count: usize,
@@ -209,8 +213,9 @@ impl Renderer<'_> {
         }
         #[derive(Serialize)]
         struct Home<'a> {
-            postmortems: Vec<Summary<'a>>,
-            stats: Stats,
+            list: listing::ListView<'a>,
+            stats: &'a Stats,
+            first: bool,
         }
         let kb = self.kb;
         let total: i64 = kb
@@ -225,35 +230,61 @@ impl Renderer<'_> {
             root_cause_count: used(&kb.root_causes),
             measure_count: used(&kb.measures),
         };
-        let postmortems = kb
-            .postmortems
-            .iter()
-            .map(|p| views::summary(kb, p))
-            .collect();
-        self.page("index.html", "", "./", Home { postmortems, stats })
+        let all: Vec<usize> = (0..kb.postmortems.len()).collect();
+        listing::incident_pages(kb, "", &all)
+            .into_par_iter()
+            .map(|page| {
+                let first = page.path.is_empty();
+                let root = root_of(&page.path);
+                let view = Home {
+                    list: page.view,
+                    stats: &stats,
+                    first,
+                };
+                self.page("index.html", &page.path, &root, view)
+            })
+            .collect()
     }
 
     /// The search page: the form with its filters; `static/search.js` fills the results
     /// from the static index under `search/`.
     fn search(&self) -> Result<OutputFile, RenderError> {
         #[derive(Serialize)]
+        struct FacetOption<'a> {
+            #[serde(flatten)]
+            chip: Chip<'a>,
+            count: usize,
+        }
+        #[derive(Serialize)]
         struct SearchPage<'a> {
-            root_causes: Vec<Chip<'a>>,
-            measures: Vec<Chip<'a>>,
-            years: Vec<i32>,
+            root_causes: Vec<FacetOption<'a>>,
+            measures: Vec<FacetOption<'a>>,
+            years: Vec<(i32, usize)>,
         }
         let kb = self.kb;
-        let used = |uses: &[CategoryUse]| -> Vec<String> {
-            uses.iter()
-                .filter(|u| !u.postmortems.is_empty())
-                .map(|u| u.slug.clone())
-                .collect()
-        };
-        let mut years: Vec<i32> = kb.postmortems.iter().filter_map(Postmortem::year).collect();
-        years.dedup();
+        let options =
+            |uses: &[CategoryUse],
+             chips: for<'k> fn(&'k KnowledgeBase, &[String]) -> Vec<Chip<'k>>| {
+                uses.iter()
+                    .filter(|u| !u.postmortems.is_empty())
+                    .filter_map(|u| {
+                        Some(FacetOption {
+                            chip: chips(kb, std::slice::from_ref(&u.slug)).pop()?,
+                            count: u.postmortems.len(),
+                        })
+                    })
+                    .collect()
+            };
+        let mut years: Vec<(i32, usize)> = Vec::new();
+        for year in kb.postmortems.iter().filter_map(Postmortem::year) {
+            match years.last_mut() {
+                Some((y, n)) if *y == year => *n += 1,
+                _ => years.push((year, 1)),
+            }
+        }
         let view = SearchPage {
-            root_causes: views::root_cause_chips(kb, &used(&kb.root_causes)),
-            measures: views::measure_chips(kb, &used(&kb.measures)),
+            root_causes: options(&kb.root_causes, views::root_cause_chips),
+            measures: options(&kb.measures, views::measure_chips),
             years,
         };
         self.page("search.html", "search/", "../", view)
@@ -261,9 +292,18 @@ impl Renderer<'_> {
 
     fn not_found(&self) -> Result<OutputFile, RenderError> {
         let base_path = base_path(&self.input.site.base_url);
-        let mut file = self.page("404.html", "", &base_path, serde_json::json!({}))?;
+        let mut file = self.page("404.html", "404", &base_path, serde_json::json!({}))?;
         file.path = "404.html".to_owned();
         Ok(file)
+    }
+}
+
+/// The relative path from a page at `page_url` (a folder path, "" for the home page) to
+/// the site root: "./", "../", "../../"…
+fn root_of(page_url: &str) -> String {
+    match page_url.matches('/').count() {
+        0 => "./".to_owned(),
+        depth => "../".repeat(depth),
     }
 }
 

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 
+use super::outline::TocEntry;
 use super::views::{self, Chip};
 use super::{RenderError, Renderer, anchors, insights, markdown};
 use crate::discover::Asset;
@@ -32,14 +33,15 @@ impl BodyLinks {
         }
     }
 
-    /// The body of `pm` as HTML for its page (`postmortems/SLUG/`), with the
-    /// content-relative paths of the assets it links.
+    /// The body of `pm` rendered for its page (`postmortems/SLUG/`, links to pages ending
+    /// in `index`), with the content-relative paths of the assets it links.
     pub(super) fn body(
         &self,
         pm: &Postmortem,
+        index: &str,
         theme_ids: &HashSet<String>,
         trust_html: bool,
-    ) -> (String, BTreeSet<String>) {
+    ) -> (markdown::Body, BTreeSet<String>) {
         let linked = RefCell::default();
         let links = markdown::LinkContext {
             rel_path: &pm.source,
@@ -47,9 +49,10 @@ impl BodyLinks {
             assets: &self.assets,
             pages: &self.pages,
             linked: &linked,
+            index,
         };
-        let html = markdown::to_html(&pm.document.body, &links, theme_ids, trust_html);
-        (html, linked.into_inner())
+        let body = markdown::to_html(&pm.document.body, &links, theme_ids, trust_html);
+        (body, linked.into_inner())
     }
 }
 
@@ -67,15 +70,28 @@ impl Renderer<'_> {
         if let Some(time) = &time {
             theme_ids.extend(anchors::ids_in(&time.svg).map(str::to_owned));
         }
-        let (body_html, linked) = self.links.body(pm, &theme_ids, self.input.trust_html);
+        let (body, linked) =
+            self.links
+                .body(pm, self.input.site.index, &theme_ids, self.input.trust_html);
         let neighbour = |i: Option<usize>| {
             i.and_then(|i| kb.postmortems.get(i)).map(|p| Neighbour {
                 slug: &p.slug,
                 title: &p.facts.title,
             })
         };
+        let toc: Vec<TocEntry> = body
+            .toc
+            .into_iter()
+            .filter(|t| t.level <= 3)
+            .take(MAX_TOC_ENTRIES)
+            .collect();
         let view = PostmortemPage {
-            pm: postmortem_view(kb, pm, body_html),
+            pm: postmortem_view(kb, pm, body.html),
+            toc: if toc.len() >= MIN_TOC_HEADINGS {
+                toc
+            } else {
+                Vec::new()
+            },
             prev: neighbour(index.checked_add(1)),
             next: neighbour(index.checked_sub(1)),
             related: insights::related(kb, pm),
@@ -91,6 +107,44 @@ impl Renderer<'_> {
     }
 }
 
+/// A body with fewer headings (of the two top levels) gets no table of contents.
+const MIN_TOC_HEADINGS: usize = 4;
+
+/// A table of contents lists at most this many headings (a page stays light when a
+/// document has thousands).
+const MAX_TOC_ENTRIES: usize = 100;
+
+/// The facts panel's fields, in order, with the names its legend uses.
+const FIELDS: &[(&str, &str)] = &[
+    ("title", "title"),
+    ("started_at", "start"),
+    ("ended_at", "end"),
+    ("timezone", "time zone"),
+    ("duration", "duration"),
+    ("users_affected_pct", "users affected"),
+    ("severity", "severity"),
+    ("services", "services"),
+    ("root_causes", "root-cause categories"),
+    ("measures", "measure categories"),
+];
+
+/// Whether the facts panel shows a value for the field `key` of [`FIELDS`].
+fn has_value(pm: &Postmortem, key: &str) -> bool {
+    let facts = &pm.facts;
+    match key {
+        "started_at" => facts.started_at.is_some(),
+        "ended_at" => facts.ended_at.is_some(),
+        "timezone" => facts.timezone.is_some(),
+        "duration" => facts.duration_minutes.is_some(),
+        "users_affected_pct" => facts.users_affected_pct.is_some(),
+        "severity" => facts.severity.is_some(),
+        "services" => !facts.services.is_empty(),
+        "root_causes" => !pm.labels.root_causes.is_empty(),
+        "measures" => !pm.labels.measures.is_empty(),
+        _ => true,
+    }
+}
+
 #[derive(Serialize)]
 struct Neighbour<'a> {
     slug: &'a str,
@@ -100,6 +154,7 @@ struct Neighbour<'a> {
 #[derive(Serialize)]
 struct PostmortemPage<'a> {
     pm: PostmortemView<'a>,
+    toc: Vec<TocEntry>,
     prev: Option<Neighbour<'a>>,
     next: Option<Neighbour<'a>>,
     related: Vec<insights::RelatedView<'a>>,
@@ -130,6 +185,10 @@ struct PostmortemView<'a> {
     root_causes: Vec<Chip<'a>>,
     measures: Vec<Chip<'a>>,
     inferred: BTreeMap<&'static str, bool>,
+    /// "all" when every value shown was read from the text, "some" when some were, else "none".
+    inferred_share: &'static str,
+    /// The fields read from the text, in the panel's words, for the legend.
+    inferred_names: Vec<&'static str>,
     body_html: String,
     timeline: &'a [TimelineEntry],
     action_items: Vec<ActionItem<'a>>,
@@ -142,14 +201,33 @@ fn postmortem_view<'a>(
 ) -> PostmortemView<'a> {
     let facts = &pm.facts;
     let fm = &pm.document.front_matter;
-    let mut inferred: BTreeMap<&'static str, bool> =
-        facts.inferred.iter().map(|&f| (f, true)).collect();
+    let mut read_from_text: Vec<&'static str> = facts.inferred.clone();
     if !pm.labels.root_causes_declared {
-        inferred.insert("root_causes", true);
+        read_from_text.push("root_causes");
     }
     if !pm.labels.measures_declared {
-        inferred.insert("measures", true);
+        read_from_text.push("measures");
     }
+    // Only values shown are marked: a missing value was neither declared nor read.
+    let shown: Vec<&(&'static str, &'static str)> = FIELDS
+        .iter()
+        .filter(|(key, _)| has_value(pm, key))
+        .collect();
+    let inferred: BTreeMap<&'static str, bool> = shown
+        .iter()
+        .filter(|(key, _)| read_from_text.contains(key))
+        .map(|&&(key, _)| (key, true))
+        .collect();
+    let inferred_names: Vec<&'static str> = shown
+        .iter()
+        .filter(|(key, _)| inferred.contains_key(key))
+        .map(|&&(_, name)| name)
+        .collect();
+    let inferred_share = match inferred_names.len() {
+        0 => "none",
+        n if n == shown.len() => "all",
+        _ => "some",
+    };
     let action_items = pm
         .labelled_measures()
         .map(|(m, cats)| ActionItem {
@@ -167,13 +245,15 @@ fn postmortem_view<'a>(
         timezone: facts.timezone.as_deref(),
         duration: facts.duration_minutes.map(views::human_duration),
         users_affected_pct: facts.users_affected_pct,
-        severity: fm.severity.as_deref(),
-        services: &fm.services,
+        severity: facts.severity.as_deref(),
+        services: &facts.services,
         tags: &fm.tags,
         root_cause: facts.root_cause.as_deref(),
         root_causes: views::root_cause_chips(kb, &pm.labels.root_causes),
         measures: views::measure_chips(kb, &pm.labels.measures),
         inferred,
+        inferred_share,
+        inferred_names,
         body_html,
         timeline: &facts.timeline,
         action_items,

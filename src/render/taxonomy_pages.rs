@@ -3,11 +3,12 @@
 
 use serde::Serialize;
 
-use super::{RenderError, Renderer, insights, views};
+use rayon::prelude::*;
+
+use super::{RenderError, Renderer, insights, listing, root_of, views};
 use crate::kb::{CategoryUse, KnowledgeBase};
 use crate::output::OutputFile;
 use crate::taxonomy::{Category, Facet};
-use views::Summary;
 
 /// Which taxonomy a listing is about.
 pub(super) struct Kind<'a> {
@@ -101,42 +102,45 @@ impl Renderer<'_> {
         )
     }
 
+    /// A category's pages: its incidents a page at a time in each order; the first page
+    /// also shows what the category teaches, and a measure's pages the items promised.
     pub(super) fn category(
         &self,
         kind: &Kind<'_>,
         category: &Category,
         used: &CategoryUse,
-    ) -> Result<OutputFile, RenderError> {
+    ) -> Result<Vec<OutputFile>, RenderError> {
         #[derive(Serialize)]
         struct CategoryPage<'a> {
             kind: KindView,
             category: views::CategoryView<'a>,
-            postmortems: Vec<Summary<'a>>,
+            list: listing::ListView<'a>,
+            first: bool,
             lessons: Option<insights::LessonsView<'a>>,
             promised_by: Vec<insights::PromisedBy<'a>>,
         }
         let kb = self.kb;
         let measures = kind.key == "measures";
-        let view = CategoryPage {
-            kind: kind.view(),
-            category: views::category(category, used),
-            postmortems: used
-                .postmortems
-                .iter()
-                .map(|&i| views::summary(kb, &kb.postmortems[i]))
-                .collect(),
-            lessons: (!measures).then(|| insights::lessons(kb, &category.slug, used)),
-            promised_by: if measures {
-                insights::promised_by(kb, &category.slug, used)
-            } else {
-                Vec::new()
-            },
-        };
-        self.page(
-            "category.html",
-            &format!("{}/{}/", kind.key, category.slug),
-            "../../",
-            view,
-        )
+        let base = format!("{}/{}/", kind.key, category.slug);
+        listing::incident_pages(kb, &base, &used.postmortems)
+            .into_par_iter()
+            .map(|page| {
+                let first = page.page == 0 && page.order == listing::Order::Date;
+                let view = CategoryPage {
+                    kind: kind.view(),
+                    category: views::category(category, used),
+                    list: page.view,
+                    first,
+                    lessons: (first && !measures)
+                        .then(|| insights::lessons(kb, &category.slug, used)),
+                    promised_by: if measures {
+                        insights::promised_by(kb, &category.slug, &page.members)
+                    } else {
+                        Vec::new()
+                    },
+                };
+                self.page("category.html", &page.path, &root_of(&page.path), view)
+            })
+            .collect()
     }
 }

@@ -17,6 +17,9 @@ pub struct SiteView {
     pub base_url: String,
     /// "pmkb VERSION".
     pub generator: String,
+    /// What internal links add after a folder's `/`: `index.html` for a site browsed
+    /// from disk, else nothing.
+    pub index: &'static str,
 }
 
 /// A link to a category.
@@ -86,7 +89,7 @@ pub fn summary<'a>(kb: &'a KnowledgeBase, pm: &'a Postmortem) -> Summary<'a> {
         duration: pm.facts.duration_minutes.map(human_duration),
         duration_minutes: pm.facts.duration_minutes,
         users_affected_pct: pm.facts.users_affected_pct,
-        severity: pm.document.front_matter.severity.as_deref(),
+        severity: pm.facts.severity.as_deref(),
         timezone: pm.facts.timezone.as_deref(),
         root_causes: root_cause_chips(kb, &pm.labels.root_causes),
     }

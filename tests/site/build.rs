@@ -126,12 +126,28 @@ fn front_matter_wins_over_the_text() {
     let chips = site.hrefs("postmortems/dns-front-matter/index.html", "a.chip");
     assert!(chips.contains(&"../../root-causes/dns/".to_owned()));
     assert!(chips.contains(&"../../root-causes/human-error/".to_owned()));
-    let inferred = Selector::parse("sup.inferred").unwrap();
-    let inferred_in_meta = page.select(&inferred).count();
+    // Values read from the text are named once, in the panel's legend.
+    let legend = |page: &scraper::Html| -> String {
+        let legend = Selector::parse("p.legend").unwrap();
+        page.select(&legend).flat_map(|e| e.text()).collect()
+    };
+    let own = legend(&page);
+    assert!(own.contains("Read from the text"), "{own}");
+    assert!(
+        !own.contains("users affected") && !own.contains("duration"),
+        "{own}"
+    );
     let ledger = site.page("postmortems/ledger-db-pool/index.html");
     assert!(
-        ledger.select(&inferred).count() > inferred_in_meta,
-        "text-only postmortems show more inferred markers"
+        legend(&ledger).contains("Every value here was read from the text"),
+        "{}",
+        legend(&ledger)
+    );
+    let stars = Selector::parse("span.inferred").unwrap();
+    assert_eq!(
+        ledger.select(&stars).count(),
+        0,
+        "no stars when all is read"
     );
 }
 

@@ -149,7 +149,7 @@ fn root_cause_pages_show_recurrence_distributions_and_promises() {
         "median users affected"
     );
     assert_eq!(
-        texts(&site, page, "svg.chart desc"),
+        texts(&site, page, "svg.chart-wide desc"),
         ["2023 Q1: 1; 2023 Q2: 0; 2023 Q3: 1"]
     );
     let promised = texts(&site, page, "section table tbody tr");
@@ -223,7 +223,7 @@ fn action_items_page_lists_every_item_open_and_oldest_first() {
 fn stats_page_draws_accessible_charts() {
     let site = build(&fixture("insights"), None, None);
     let page = site.page("stats/index.html");
-    let charts = Selector::parse("svg.chart").unwrap();
+    let charts = Selector::parse("svg.chart-wide").unwrap();
     let titles: Vec<String> = page
         .select(&charts)
         .map(|svg| {

@@ -12,6 +12,7 @@ mod hostile;
 mod huge;
 mod insights;
 mod intl;
+mod pages;
 mod safety;
 mod search;
 mod support;

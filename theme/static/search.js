@@ -4,12 +4,15 @@
 
 const PAGE = 10;
 const SNIPPET_CHARS = 160;
+const PREFIX_CHARS = 3; // prefix shards are keyed by a word's first 3 characters
+const PREFIX_STEMS = 8; // a prefix matches the stems of at most this many words
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 function start(form) {
   const base = new URL(form.dataset.index, location.href);
   const root = form.dataset.root;
+  const pageIndex = form.dataset.pageIndex || "";
   const input = form.elements.q;
   const filters = ["root-cause", "measure", "year"].map((name) => form.elements[name]);
   const status = document.getElementById("search-status");
@@ -18,60 +21,108 @@ function start(form) {
   const params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
   for (const select of filters) select.value = params.get(select.name) || "";
+  // Arriving from the header's box (or a link), typing goes on here.
+  input.focus();
+  input.setSelectionRange(input.value.length, input.value.length);
   const index = new Index(base);
   let generation = 0;
   let shown = null;
 
-  async function run() {
+  /** Runs the query; `typing` treats its last word as a prefix ("datab" finds "database"). */
+  async function run(typing = false) {
     const mine = ++generation;
     keepInUrl(input.value, filters);
-    if (!input.value.trim()) {
+    const chosen = filters.map((s) => s.value);
+    const browsing = !input.value.trim();
+    if (browsing && !chosen.some(Boolean)) {
       list.replaceChildren();
       status.textContent = "";
       more.hidden = true;
       return;
     }
     try {
-      const found = await index.search(input.value, filters.map((s) => s.value));
+      const found = browsing
+        ? await index.browse(chosen)
+        : await index.search(input.value, chosen, typing && /\S$/.test(input.value));
       if (mine !== generation) return;
       list.replaceChildren();
       shown = { found, count: 0 };
-      status.textContent = found.ids.length
-        ? `${found.ids.length} result${found.ids.length === 1 ? "" : "s"}`
-        : "No postmortem matches every word.";
+      const n = found.ids.length;
+      const plural = n === 1 ? "" : "s";
+      status.textContent = browsing
+        ? `${n} postmortem${plural} with these filters, newest first`
+        : n
+          ? `${n} result${plural}`
+          : "No postmortem matches every word.";
       showMore();
     } catch (err) {
       if (mine === generation) status.textContent = `Search failed: ${err.message}`;
     }
   }
 
+  /** Shows the next page of results; resolves with the first new result's link. */
   function showMore() {
     const { found } = shown;
     const next = found.ids.slice(shown.count, shown.count + PAGE);
     shown.count += next.length;
-    for (const [id] of next) {
+    const filled = next.map(([id]) => {
       const item = document.createElement("li");
       item.className = "result";
       list.append(item);
-      index
+      return index
         .record(id)
-        .then((r) => fill(item, r, found.forms, root))
-        .catch((err) => (item.textContent = `(result unavailable: ${err.message})`));
-    }
+        .then((r) => fill(item, r, found.forms, root, pageIndex))
+        .catch((err) => (item.textContent = `(result unavailable: ${err.message})`))
+        .then(() => item.querySelector("a"));
+    });
     more.hidden = shown.count >= found.ids.length;
+    return filled.length ? filled[0] : Promise.resolve(null);
+  }
+
+  /** The result links in order. */
+  const links = () => [...list.querySelectorAll(".result > a.result-title")];
+  function activate(link) {
+    for (const item of list.querySelectorAll(".result.is-active")) item.classList.remove("is-active");
+    if (!link) return;
+    link.parentElement.classList.add("is-active");
+    link.focus();
   }
 
   let timer = 0;
   input.addEventListener("input", () => {
     clearTimeout(timer);
-    timer = setTimeout(run, 120);
+    timer = setTimeout(() => run(true), 120);
   });
-  for (const select of filters) select.addEventListener("change", run);
+  for (const select of filters) select.addEventListener("change", () => run());
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     run();
   });
-  more.addEventListener("click", showMore);
+  more.addEventListener("click", async () => {
+    // Focus moves to the first new result, not back to the top of the page.
+    activate(await showMore());
+  });
+  // Arrow keys move from the box through the results; Enter opens one; Escape goes back.
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown" && links().length) {
+      event.preventDefault();
+      activate(links()[0]);
+    }
+  });
+  list.addEventListener("keydown", (event) => {
+    const all = links();
+    const at = all.indexOf(document.activeElement);
+    if (event.key === "ArrowDown" && at >= 0 && at + 1 < all.length) activate(all[at + 1]);
+    else if (event.key === "ArrowUp" && at > 0) activate(all[at - 1]);
+    else if ((event.key === "ArrowUp" && at === 0) || event.key === "Escape") {
+      activate(null);
+      input.focus();
+    } else return;
+    event.preventDefault();
+  });
+  list.addEventListener("focusin", (event) => {
+    if (event.target.matches("a.result-title")) activate(event.target);
+  });
   run();
 }
 
@@ -105,8 +156,14 @@ class Index {
       r.entries(() => [r.string(), r.string()]),
     );
     const known = words.get(form) ?? stem(form);
-    const stems = await this.file(`s/${shard(known, m.stems)}.bin`, readStems);
-    return stems.get(known) || null;
+    return this.stemEntry(known);
+  }
+
+  /** A stem's forms and postings, or null. */
+  async stemEntry(stem) {
+    const m = await this.manifest;
+    const stems = await this.file(`s/${shard(stem, m.stems)}.bin`, readStems);
+    return stems.get(stem) || null;
   }
 
   /** The ids of a category's postmortems. */
@@ -124,12 +181,15 @@ class Index {
     return this.cache.get(path);
   }
 
-  /** Ids matching every word with their scores, best first, and the forms to highlight. */
-  async search(query, [rootCause, measure, year]) {
+  /** Ids matching every word with their scores, best first, and the forms to highlight.
+   *  With `prefix`, the last word also matches the words it begins. */
+  async search(query, chosen, prefix = false) {
     const words = tokens(query)
       .filter(({ from, to }) => query.slice(from, to) !== "AND")
       .map(({ form }) => form);
-    const entries = await Promise.all(words.map((w) => this.stem(w)));
+    const entries = await Promise.all(
+      words.map((w, i) => (prefix && i === words.length - 1 ? this.startingWith(w) : this.stem(w))),
+    );
     const forms = new Set(entries.flatMap((e) => (e ? e.forms : [])));
     if (!words.length || entries.includes(null)) return { ids: [], forms };
     // All words are required; scores add up in f32 as tantivy adds them.
@@ -142,6 +202,23 @@ class Index {
       }
       scores = both;
     }
+    const keep = await this.filters(chosen);
+    const ids = [...scores].filter(([id]) => keep.every((set) => set.has(id)));
+    ids.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    return { ids, forms };
+  }
+
+  /** The postmortems the filters select, newest first (ids count from the newest). */
+  async browse(chosen) {
+    const keep = await this.filters(chosen);
+    const { docs } = await this.manifest;
+    const ids = [];
+    for (let id = 0; id < docs; id++) if (keep.every((set) => set.has(id))) ids.push([id, 0]);
+    return { ids, forms: new Set() };
+  }
+
+  /** One `has(id)` test per chosen filter: root cause, measure, year. */
+  async filters([rootCause, measure, year]) {
     const keep = [];
     if (rootCause) keep.push(await this.facet("root-causes", rootCause));
     if (measure) keep.push(await this.facet("measures", measure));
@@ -150,9 +227,33 @@ class Index {
       const [, first, end] = range || [0, 0, 0];
       keep.push({ has: (id) => id >= first && id < end });
     }
-    const ids = [...scores].filter(([id]) => keep.every((set) => set.has(id)));
-    ids.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-    return { ids, forms };
+    return keep;
+  }
+
+  /** The words of the index that begin with `start` (at most PREFIX_STEMS stems, the
+   *  shortest words first), as one entry: their forms, and per id the best score of any.
+   *  Null when none does. */
+  async startingWith(start) {
+    const m = await this.manifest;
+    const exact = await this.stem(start);
+    if (!m.prefixes || Array.from(start).length < PREFIX_CHARS) return exact;
+    const key = Array.from(start).slice(0, PREFIX_CHARS).join("");
+    const keyed = await this.file(`p/${shard(key, m.prefixes)}.bin`, (r) =>
+      r.entries(() => [r.string(), r.list(() => [r.string(), r.string()])]),
+    );
+    const stems = [];
+    for (const [form, stem] of keyed.get(key) || []) {
+      if (form.startsWith(start) && !stems.includes(stem)) stems.push(stem);
+      if (stems.length === PREFIX_STEMS) break;
+    }
+    const entries = (await Promise.all(stems.map((stem) => this.stemEntry(stem)))).filter(Boolean);
+    if (exact) entries.unshift(exact);
+    if (!entries.length) return null;
+    const postings = new Map();
+    for (const entry of entries) {
+      for (const [id, score] of entry.postings) postings.set(id, Math.max(score, postings.get(id) || 0));
+    }
+    return { forms: entries.flatMap((e) => e.forms), postings };
   }
 }
 
@@ -230,11 +331,11 @@ function keepInUrl(query, filters) {
 }
 
 /** Fills a result item; every piece of content goes in as text. */
-function fill(item, record, forms, root) {
+function fill(item, record, forms, root, pageIndex) {
   item.dataset.slug = record.slug;
   const link = document.createElement("a");
   link.className = "result-title";
-  link.href = `${root}postmortems/${encodeURIComponent(record.slug)}/`;
+  link.href = `${root}postmortems/${encodeURIComponent(record.slug)}/${pageIndex}`;
   highlight(link, record.title, forms);
   item.append(link);
   if (record.date) {
@@ -246,7 +347,7 @@ function fill(item, record, forms, root) {
   }
   const snippet = document.createElement("p");
   snippet.className = "result-snippet";
-  highlight(snippet, passage(record.text, forms), forms);
+  highlight(snippet, passage(bodyOnly(record), forms), forms);
   item.append(snippet);
   const chips = document.createElement("ul");
   chips.className = "chips";
@@ -257,7 +358,7 @@ function fill(item, record, forms, root) {
     for (const [slug, name] of pairs) {
       const chip = document.createElement("a");
       chip.className = cls;
-      chip.href = `${root}${kind}/${encodeURIComponent(slug)}/`;
+      chip.href = `${root}${kind}/${encodeURIComponent(slug)}/${pageIndex}`;
       chip.textContent = name;
       const li = document.createElement("li");
       li.append(chip);
@@ -265,6 +366,21 @@ function fill(item, record, forms, root) {
     }
   }
   if (chips.childElementCount) item.append(chips);
+}
+
+/** A record's text without what the result already shows: the leading lines that repeat
+ *  the title, and the short "Label: value" lines (date, severity, duration) after it. */
+function bodyOnly(record) {
+  const lines = record.text.split("\n");
+  const title = record.title.trim().toLowerCase();
+  let at = 0;
+  while (at < lines.length) {
+    const line = lines[at].trim();
+    const meta = /^[^:]{1,30}:\s*\S/.test(line) && line.length <= 80;
+    if (line && line.toLowerCase() !== title && !meta) break;
+    at++;
+  }
+  return at < lines.length ? lines.slice(at).join("\n") : record.text;
 }
 
 /** The stretch of `text` (up to SNIPPET_CHARS) holding the most matched words. */

@@ -16,6 +16,10 @@
 //! - `search/ID/w/HEX.bin`, word shards: the lowercased word forms whose 32-bit FNV-1a
 //!   hash modulo `W` is `HEX` (lowercase hex). A count, then per form (sorted):
 //!   form, stem. This replaces a stemmer in the browser.
+//! - `search/ID/p/HEX.bin`, prefix shards (`"prefixes": P` in the manifest): keyed by the
+//!   first three characters of the forms longer than that, hashed as above modulo `P`. A
+//!   count, then per key: the key; a count and per form (at most 64, shortest first) the
+//!   form and its stem. The page matches the word being typed as a prefix with them.
 //! - `search/ID/s/HEX.bin`, stem shards: the stems whose hash modulo `S` is `HEX`. A count,
 //!   then per stem (sorted): the stem; a count and its forms (to highlight); a count and
 //!   its distinct scores as little-endian `f32`, descending; its id list; then, when it
@@ -33,6 +37,7 @@
 //! all-words query scores the sum of its words, so the page ranks like the terminal.
 
 mod encode;
+mod prefixes;
 mod records;
 mod terms;
 
@@ -55,6 +60,7 @@ struct Manifest {
     docs: usize,
     words: u32,
     stems: u32,
+    prefixes: u32,
     years: Vec<[u32; 3]>,
     facets: Facets,
 }
@@ -76,8 +82,9 @@ pub fn export(index: &SearchIndex, kb: &KnowledgeBase) -> Result<Vec<OutputFile>
     let vocabulary = terms::vocabulary(&texts);
     let words = Shards::new(&terms::word_entries(&vocabulary), SHARD_BYTES);
     let stems = Shards::new(&terms::stem_entries(index, &vocabulary)?, SHARD_BYTES);
+    let prefixes = Shards::new(&prefixes::prefix_entries(&vocabulary), SHARD_BYTES);
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    for (dir, shards) in [("w", &words), ("s", &stems)] {
+    for (dir, shards) in [("w", &words), ("s", &stems), ("p", &prefixes)] {
         for (bucket, bytes) in shards.files.iter().enumerate() {
             files.push((format!("{dir}/{bucket:x}.bin"), bytes.clone()));
         }
@@ -101,6 +108,7 @@ pub fn export(index: &SearchIndex, kb: &KnowledgeBase) -> Result<Vec<OutputFile>
         docs: kb.postmortems.len(),
         words: words.count,
         stems: stems.count,
+        prefixes: prefixes.count,
         years: records::years(kb),
         facets: Facets {
             root_causes,
