@@ -5,6 +5,7 @@
 //! `output` touch the disk (and `search` its own index cache folder); every stage between
 //! them is pure and runs in parallel.
 
+pub mod annotations;
 pub mod check;
 pub mod classify;
 pub mod config;
@@ -13,10 +14,13 @@ pub mod discover;
 pub mod export;
 pub mod extract;
 pub mod kb;
+pub mod links;
 pub mod output;
 pub mod parse;
 pub mod render;
+pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod taxonomy;
 
 use std::path::PathBuf;
@@ -244,6 +248,15 @@ pub fn build(settings: &Settings) -> Result<BuildReport, Error> {
         &settings.theme_dir,
     ];
     output::check_target(&settings.output_dir, &inputs)?;
+    let (files, report) = build_files(settings)?;
+    output::write_site(&settings.output_dir, &files)?;
+    Ok(report)
+}
+
+/// The whole build without writing it: every file of the site as a value (sorted by path),
+/// for the disk writer or the memory one (`pmkb serve`). Links that lead nowhere are
+/// reported among the diagnostics. This is the one entry point a rebuild calls.
+pub fn build_files(settings: &Settings) -> Result<(Vec<output::OutputFile>, BuildReport), Error> {
     let fingerprint = index_fingerprint(settings);
     let loaded = load(settings)?;
     let (pages, search) = rayon::join(
@@ -252,12 +265,44 @@ pub fn build(settings: &Settings) -> Result<BuildReport, Error> {
     );
     let (mut files, theme_diagnostics) = pages?;
     files.extend(search?);
-    output::write_site(&settings.output_dir, &files)?;
+    // GitHub Pages serves the folder as it is, without Jekyll (which drops `_` files).
+    files.push(output::OutputFile::text(".nojekyll", String::new()));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let site = links::SiteMap::new(
+        &loaded.kb,
+        &loaded.assets,
+        &files,
+        &settings.config.base_url,
+    );
     let mut diagnostics = loaded.diagnostics;
+    diagnostics.extend(links::check(&loaded.kb, &site));
     diagnostics.extend(theme_diagnostics);
     diagnostics::sort(&mut diagnostics);
-    Ok(BuildReport {
+    let report = BuildReport {
         files_written: files.len(),
+        postmortems: loaded.kb.postmortems.len(),
+        diagnostics,
+    };
+    Ok((files, report))
+}
+
+/// What `pmkb check` finds: the input's diagnostics, the linter's and the link
+/// checker's (which renders the site in memory to know its pages and ids), sorted.
+pub fn check_site(settings: &Settings) -> Result<BuildReport, Error> {
+    let loaded = load(settings)?;
+    let (files, _) = render_site(settings, &loaded)?;
+    let site = links::SiteMap::new(
+        &loaded.kb,
+        &loaded.assets,
+        &files,
+        &settings.config.base_url,
+    );
+    let mut diagnostics = loaded.diagnostics;
+    diagnostics.extend(check::lint(&loaded.kb));
+    diagnostics.extend(links::check(&loaded.kb, &site));
+    diagnostics::sort(&mut diagnostics);
+    Ok(BuildReport {
+        files_written: 0,
         postmortems: loaded.kb.postmortems.len(),
         diagnostics,
     })

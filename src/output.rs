@@ -3,7 +3,10 @@
 //! A build is written into a temporary folder beside the output and swapped in at the
 //! end, so a failed or interrupted build leaves the previous site intact (see `staging`).
 
+mod memory;
 mod staging;
+
+pub use memory::MemorySite;
 
 use std::path::{Component, Path, PathBuf};
 
