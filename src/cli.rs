@@ -62,9 +62,60 @@ enum Command {
         /// Treat warnings as errors (exit code 1 when any is found).
         #[arg(long)]
         strict: bool,
+        /// How to print the findings: `text`, `github` (workflow annotations for pull
+        /// requests) or `json` (an array, for other tools).
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+    },
+    /// Serve the site from memory on 127.0.0.1, rebuilding and reloading open tabs on change.
+    Serve(ServeArgs),
+    /// Start a postmortem from the template: writes CONTENT/YYYY-MM-DD-slug.md.
+    New {
+        /// The incident's title.
+        title: String,
+        #[command(flatten)]
+        site: SiteArgs,
+        /// The day of the incident (default: today).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<NaiveDate>,
+    },
+    /// Create a knowledge-base repository that publishes on GitHub Pages on its first push.
+    Init {
+        /// The folder to create it in (default: the current folder).
+        dir: Option<PathBuf>,
+        /// Add the files to a folder that is not empty (existing files are kept).
+        #[arg(long)]
+        force: bool,
     },
     /// Search the postmortems; the index is (re)built first when the content changed.
     Search(SearchArgs),
+}
+
+/// Output formats of `pmkb check`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum CheckFormat {
+    Text,
+    Github,
+    Json,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Port to listen on (default: 8000, or a free one when it is taken).
+    #[arg(long, value_name = "N")]
+    port: Option<u16>,
+    /// Address to listen on; give 0.0.0.0 to serve other machines (default: 127.0.0.1).
+    #[arg(long, value_name = "ADDR")]
+    bind: Option<std::net::IpAddr>,
+    /// Serve under this URL's path, as the site will be published (e.g.
+    /// https://org.github.io/kb/ serves at /kb/).
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    open: bool,
 }
 
 #[derive(Debug, Args)]
@@ -153,8 +204,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             build(settings, options, timings)
         }
         Command::Export { site } => export(site.settings(None, None)?),
-        Command::Check { site, strict } => check(site.settings(None, None)?, strict),
+        Command::Check {
+            site,
+            strict,
+            format,
+        } => check(site.settings(None, None)?, strict, format),
         Command::Search(args) => search(args),
+        Command::Serve(args) => serve(args),
+        Command::New { title, site, date } => new(&title, site.settings(None, None)?, date),
+        Command::Init { dir, force } => init(dir, force),
     }
 }
 
@@ -188,19 +246,93 @@ fn export(settings: Settings) -> Result<ExitCode> {
     Ok(exit_code(errors > 0))
 }
 
-fn check(settings: Settings, strict: bool) -> Result<ExitCode> {
-    let loaded = pmkb::load(&settings)?;
-    let mut diagnostics = loaded.diagnostics;
-    diagnostics.extend(pmkb::check::lint(&loaded.kb));
-    diagnostics.extend(pmkb::check::unlinked(&loaded.kb, &loaded.assets));
-    pmkb::diagnostics::sort(&mut diagnostics);
-    let errors = print_diagnostics(&diagnostics);
+fn check(settings: Settings, strict: bool, format: CheckFormat) -> Result<ExitCode> {
+    let report = pmkb::check_site(&settings)?;
+    let diagnostics = &report.diagnostics;
+    let errors = match format {
+        CheckFormat::Text => print_diagnostics(diagnostics),
+        CheckFormat::Github => {
+            // Annotations name files from the repository root, where the workflow runs.
+            let cwd = std::env::current_dir().context("cannot read the current folder")?;
+            let content = settings
+                .content_dir
+                .strip_prefix(&cwd)
+                .unwrap_or(&settings.content_dir);
+            let prefix = format!("{}/", content.display()).replace('\\', "/");
+            let prefix = if prefix == "/" { String::new() } else { prefix };
+            let mut stdout = std::io::stdout().lock();
+            for d in diagnostics {
+                writeln!(stdout, "{}", pmkb::annotations::github(d, &prefix))?;
+            }
+            diagnostics.iter().filter(|d| d.is_error()).count()
+        }
+        CheckFormat::Json => {
+            let mut stdout = std::io::stdout().lock();
+            serde_json::to_writer_pretty(&mut stdout, diagnostics)?;
+            writeln!(stdout)?;
+            diagnostics.iter().filter(|d| d.is_error()).count()
+        }
+    };
     let warnings = diagnostics.len() - errors;
     eprintln!(
         "checked {} postmortems: {errors} errors, {warnings} warnings",
-        loaded.kb.postmortems.len()
+        report.postmortems
     );
     Ok(exit_code(errors > 0 || (strict && warnings > 0)))
+}
+
+fn serve(args: ServeArgs) -> Result<ExitCode> {
+    let cwd = std::env::current_dir().context("cannot read the current folder")?;
+    let overrides = Overrides {
+        config_file: args.site.config,
+        content_dir: args.site.content,
+        output_dir: None,
+        base_url: args.base_url,
+    };
+    let mut options = pmkb::serve::Options::new(overrides, cwd);
+    options.port = args.port;
+    options.bind = args.bind;
+    options.open = args.open;
+    pmkb::serve::run(options)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn new(title: &str, settings: Settings, date: Option<NaiveDate>) -> Result<ExitCode> {
+    let request = pmkb::scaffold::NewPostmortem {
+        title,
+        date: date.unwrap_or_else(today),
+        content_dir: &settings.content_dir,
+        theme_dir: &settings.theme_dir,
+    };
+    let path = pmkb::scaffold::new_postmortem(&request)?;
+    println!("{}", path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Today's date in UTC.
+fn today() -> NaiveDate {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    chrono::DateTime::from_timestamp(i64::try_from(now).unwrap_or(0), 0)
+        .unwrap_or_default()
+        .date_naive()
+}
+
+fn init(dir: Option<PathBuf>, force: bool) -> Result<ExitCode> {
+    let dir = dir.unwrap_or_else(|| PathBuf::from("."));
+    let done = pmkb::scaffold::init(&dir, force)?;
+    for path in &done.written {
+        println!("wrote {}", path.display());
+    }
+    for path in &done.kept {
+        println!("kept {} (already there)", path.display());
+    }
+    eprintln!(
+        "next: set base_url in pmkb.toml, run `pmkb serve` to preview, push to GitHub and \
+         choose Settings → Pages → Source: GitHub Actions"
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn search(args: SearchArgs) -> Result<ExitCode> {

@@ -5,6 +5,7 @@
 //! `output` touch the disk (and `search` its own index cache folder); every stage between
 //! them is pure and runs in parallel.
 
+pub mod annotations;
 pub mod check;
 pub mod classify;
 pub mod config;
@@ -13,10 +14,13 @@ pub mod discover;
 pub mod export;
 pub mod extract;
 pub mod kb;
+pub mod links;
 pub mod output;
 pub mod parse;
 pub mod render;
+pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod taxonomy;
 pub mod timings;
 
@@ -377,9 +381,34 @@ pub fn build_with(
         wait: options.wait,
     };
     let target = output::Target::claim(&settings.output_dir, &inputs, claim)?;
+    let (files, mut report) = build_files(settings, options.allow_empty, timings)?;
+    let span = timings.start("write");
+    let unwritten = target.write(&files)?;
+    span.end(files.len());
+    report.files_written = files.len() - unwritten.len();
+    report
+        .diagnostics
+        .extend(unwritten.iter().map(unwritten_diagnostic));
+    diagnostics::sort(&mut report.diagnostics);
+    Ok(report)
+}
+
+/// The whole build without writing it: every file of the site as a value (sorted by path),
+/// for the disk writer or the memory one (`pmkb serve`), recording each stage in
+/// `timings`. Links that lead nowhere are reported among the diagnostics. This is the one
+/// entry point a rebuild calls.
+///
+/// # Errors
+/// A missing content folder, or one without any postmortem unless `allow_empty`; a bad
+/// taxonomy or theme; an index cache that cannot be written.
+pub fn build_files(
+    settings: &Settings,
+    allow_empty: bool,
+    timings: &Timings,
+) -> Result<(Vec<output::OutputFile>, BuildReport), Error> {
     let fingerprint = index_fingerprint(settings);
     let loaded = load_timed(settings, timings)?;
-    if !options.allow_empty {
+    if !allow_empty {
         require_postmortems(settings, &loaded)?;
     }
     let both = timings.start("render + search");
@@ -396,16 +425,46 @@ pub fn build_with(
     let (search_files, cache_warnings) = search?;
     files.extend(search_files);
     theme_diagnostics.extend(cache_warnings);
+    // GitHub Pages serves the folder as it is, without Jekyll (which drops `_` files).
+    files.push(output::OutputFile::text(".nojekyll", String::new()));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     both.end(files.len());
-    let span = timings.start("write");
-    let unwritten = target.write(&files)?;
-    span.end(files.len());
+    let site = links::SiteMap::new(
+        &loaded.kb,
+        &loaded.assets,
+        &files,
+        &settings.config.base_url,
+    );
     let mut diagnostics = loaded.diagnostics;
+    diagnostics.extend(links::check(&loaded.kb, &site));
     diagnostics.extend(theme_diagnostics);
-    diagnostics.extend(unwritten.iter().map(unwritten_diagnostic));
+    diagnostics::sort(&mut diagnostics);
+    let report = BuildReport {
+        files_written: files.len(),
+        postmortems: loaded.kb.postmortems.len(),
+        diagnostics,
+    };
+    Ok((files, report))
+}
+
+/// What `pmkb check` finds: the input's diagnostics, the linter's and the link
+/// checker's (which renders the site in memory to know its pages and ids), sorted.
+pub fn check_site(settings: &Settings) -> Result<BuildReport, Error> {
+    let loaded = load(settings)?;
+    let (files, _) = render_site(settings, &loaded)?;
+    let site = links::SiteMap::new(
+        &loaded.kb,
+        &loaded.assets,
+        &files,
+        &settings.config.base_url,
+    );
+    let mut diagnostics = loaded.diagnostics;
+    diagnostics.extend(check::lint(&loaded.kb));
+    diagnostics.extend(check::unlinked(&loaded.kb, &loaded.assets));
+    diagnostics.extend(links::check(&loaded.kb, &site));
     diagnostics::sort(&mut diagnostics);
     Ok(BuildReport {
-        files_written: files.len() - unwritten.len(),
+        files_written: 0,
         postmortems: loaded.kb.postmortems.len(),
         diagnostics,
     })

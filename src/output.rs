@@ -5,9 +5,11 @@
 //! the folder is claimed (locked and checked, see `guard`) before a build does any work.
 
 mod guard;
+mod memory;
 mod staging;
 
 pub use guard::{Inputs, MARKER};
+pub use memory::MemorySite;
 
 use std::path::{Component, Path, PathBuf};
 
