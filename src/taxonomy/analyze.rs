@@ -20,6 +20,45 @@ pub fn english_analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// The analyzer of words as written: the English analyzer without the stemmer, so its
+/// tokens line up with the stems one for one.
+fn word_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(LowerCaser)
+        .build()
+}
+
+/// A text as the phrase engine sees it: its words, lowercased, and their stems, position for
+/// position.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Analysed {
+    /// The words as written, lowercased (`paged`).
+    pub words: Vec<String>,
+    /// Their English stems (`page`).
+    pub stems: Vec<String>,
+}
+
+impl Analysed {
+    /// Analyses `text` (builds both analyzers; for many short texts that is still cheap).
+    pub fn new(text: &str) -> Self {
+        Self {
+            words: stems(&mut word_analyzer(), text),
+            stems: stems(&mut english_analyzer(), text),
+        }
+    }
+
+    /// Number of words.
+    pub fn len(&self) -> usize {
+        self.stems.len()
+    }
+
+    /// Whether the text has no words.
+    pub fn is_empty(&self) -> bool {
+        self.stems.is_empty()
+    }
+}
+
 /// Runs `analyzer` over `text` and returns the stems in order.
 ///
 /// Takes the analyzer by `&mut` so callers analysing many strings build it only once.
