@@ -6,6 +6,7 @@ pub mod datetime;
 mod impact;
 mod labels;
 mod measures;
+mod roles;
 mod root_cause;
 pub mod sections;
 mod timeline;

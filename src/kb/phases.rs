@@ -86,14 +86,16 @@ pub struct EntryPhases {
     pub rules_out: bool,
 }
 
-/// The phases read from wording and their cue lists in `src/cues/phases.toml`.
-const CUES: [(Phase, &str); 6] = [
-    (Phase::Detected, "detected"),
-    (Phase::Investigating, "investigating"),
-    (Phase::Escalated, "escalated"),
-    (Phase::Misleading, "misleading"),
-    (Phase::Mitigated, "mitigated"),
-    (Phase::Resolved, "resolved"),
+/// The phases read from wording and their cue lists: detection and investigation are the
+/// sentence roles of `src/cues/roles.toml` (the same words mark those roles in a summary or a
+/// root-cause section), the rest are in `src/cues/phases.toml`.
+const CUES: [(Phase, &str, &str); 6] = [
+    (Phase::Detected, "roles", "detection"),
+    (Phase::Investigating, "roles", "investigation"),
+    (Phase::Escalated, "phases", "escalated"),
+    (Phase::Misleading, "phases", "misleading"),
+    (Phase::Mitigated, "phases", "mitigated"),
+    (Phase::Resolved, "phases", "resolved"),
 ];
 
 fn cue(name: &str) -> &'static Phrases {
@@ -107,7 +109,7 @@ pub fn classify(text: &str) -> EntryPhases {
     let affirmed = without_negated(&words);
     let mut mentions: Vec<Phase> = CUES
         .iter()
-        .filter(|(phase, list)| {
+        .filter(|(phase, topic, list)| {
             // Negations are what misleading wording is made of ("no effect"); elsewhere
             // they deny the cue ("no alert", "not paging").
             let words = if *phase == Phase::Misleading {
@@ -115,9 +117,9 @@ pub fn classify(text: &str) -> EntryPhases {
             } else {
                 &affirmed
             };
-            cue(list).any_in(words)
+            cues::list(topic, list).any_in(words)
         })
-        .map(|(phase, _)| *phase)
+        .map(|(phase, _, _)| *phase)
         .collect();
     let doubtful = rules_out || mentions.contains(&Phase::Misleading);
     let findings = without_intentions(affirmed);
