@@ -49,6 +49,9 @@ pub struct Extracted {
     pub sections: Vec<(SectionKind, String, usize)>,
     /// Names of the fields that were inferred from the text rather than declared in front matter.
     pub inferred: Vec<&'static str>,
+    /// The title was made up from a sentence or the file name: neither front matter nor a
+    /// title heading gave one (`pmkb check` warns).
+    pub title_guessed: bool,
 }
 
 /// Extracts the facts of one document; diagnostics report front-matter values that do not
@@ -76,7 +79,7 @@ pub fn extract(doc: &Document) -> (Extracted, Vec<Diagnostic>) {
     let published =
         declared_moment(doc, "date", fm.date.as_deref(), &mut diagnostics).and_then(|m| m.date);
     let hints = when::Hints {
-        title: fm.title.as_deref().unwrap_or(&found_title),
+        title: fm.title.as_deref().unwrap_or(&found_title.text),
         published,
     };
     let found = when::find_when(&sections, &values, &timeline, hints);
@@ -166,11 +169,11 @@ pub fn extract(doc: &Document) -> (Extracted, Vec<Diagnostic>) {
             }
         }
     }
-    let title = match &fm.title {
-        Some(t) if !title::is_generic(t) => t.clone(),
+    let (title, title_guessed) = match &fm.title {
+        Some(t) if !title::is_generic(t) => (t.clone(), false),
         _ => {
             inferred.push("title");
-            found_title
+            (found_title.text, found_title.guessed)
         }
     };
     inferred.sort_unstable();
@@ -190,6 +193,7 @@ pub fn extract(doc: &Document) -> (Extracted, Vec<Diagnostic>) {
             .map(|s| (s.kind, s.heading.clone(), s.line))
             .collect(),
         inferred,
+        title_guessed,
     };
     (extracted, diagnostics)
 }

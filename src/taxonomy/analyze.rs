@@ -37,15 +37,34 @@ pub struct Analysed {
     pub words: Vec<String>,
     /// Their English stems (`page`).
     pub stems: Vec<String>,
+    /// Where each word stands in the text (byte range).
+    pub spans: Vec<std::ops::Range<usize>>,
 }
 
 impl Analysed {
     /// Analyses `text` (builds both analyzers; for many short texts that is still cheap).
     pub fn new(text: &str) -> Self {
-        Self {
-            words: stems(&mut word_analyzer(), text),
-            stems: stems(&mut english_analyzer(), text),
+        let mut words = Vec::new();
+        let mut spans = Vec::new();
+        let mut analyzer = word_analyzer();
+        let mut stream = analyzer.token_stream(text);
+        while stream.advance() {
+            let token = stream.token();
+            words.push(token.text.clone());
+            spans.push(token.offset_from..token.offset_to);
         }
+        Self {
+            words,
+            stems: stems(&mut english_analyzer(), text),
+            spans,
+        }
+    }
+
+    /// The byte offset in the text where word `at` ends (the text's length past the last).
+    pub fn end_of(&self, at: usize, text: &str) -> usize {
+        at.checked_sub(1)
+            .and_then(|i| self.spans.get(i))
+            .map_or(if at == 0 { 0 } else { text.len() }, |s| s.end)
     }
 
     /// Number of words.

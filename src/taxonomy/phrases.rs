@@ -44,6 +44,31 @@ impl Phrases {
         self.0.iter().any(|p| p.find_in(text, 0..1).is_some())
     }
 
+    /// The end (exclusive word index) of the longest phrase that opens `text`.
+    pub fn opening(&self, text: &Analysed) -> Option<usize> {
+        self.0
+            .iter()
+            .filter_map(|p| p.find_in(text, 0..1).map(|(_, end)| end))
+            .max()
+    }
+
+    /// Whether a phrase spans all of `text`'s words ("Incident report" is all generic words;
+    /// "Incident report of the login outage" is not).
+    pub fn whole(&self, text: &Analysed) -> bool {
+        !text.is_empty() && self.opening(text) == Some(text.len())
+    }
+
+    /// The word span of a phrase that ends at `text`'s last word ("… (done)").
+    pub fn closing(&self, text: &Analysed) -> Option<(usize, usize)> {
+        (0..text.len())
+            .flat_map(|start| {
+                self.0
+                    .iter()
+                    .filter_map(move |p| p.find_in(text, start..start + 1))
+            })
+            .find(|&(_, end)| end == text.len())
+    }
+
     /// Whether a phrase occurs starting at word `at` of `text`.
     pub fn at(&self, text: &Analysed, at: usize) -> bool {
         self.0.iter().any(|p| p.find_in(text, at..at + 1).is_some())
