@@ -6,6 +6,7 @@ pub mod datetime;
 mod impact;
 mod labels;
 mod measures;
+mod roles;
 mod root_cause;
 pub mod sections;
 mod timeline;
@@ -52,6 +53,9 @@ pub struct Extracted {
     pub severity: Option<String>,
     /// Services as declared, else as the body lists them.
     pub services: Vec<String>,
+    /// The title was made up from a sentence or the file name: neither front matter nor a
+    /// title heading gave one (`pmkb check` warns).
+    pub title_guessed: bool,
 }
 
 /// Extracts the facts of one document; diagnostics report front-matter values that do not
@@ -79,7 +83,7 @@ pub fn extract(doc: &Document) -> (Extracted, Vec<Diagnostic>) {
     let published =
         declared_moment(doc, "date", fm.date.as_deref(), &mut diagnostics).and_then(|m| m.date);
     let hints = when::Hints {
-        title: fm.title.as_deref().unwrap_or(&found_title),
+        title: fm.title.as_deref().unwrap_or(&found_title.text),
         published,
     };
     let found = when::find_when(&sections, &values, &timeline, hints);
@@ -169,11 +173,11 @@ pub fn extract(doc: &Document) -> (Extracted, Vec<Diagnostic>) {
             }
         }
     }
-    let title = match &fm.title {
-        Some(t) if !title::is_generic(t) => t.clone(),
+    let (title, title_guessed) = match &fm.title {
+        Some(t) if !title::is_generic(t) => (t.clone(), false),
         _ => {
             inferred.push("title");
-            found_title
+            (found_title.text, found_title.guessed)
         }
     };
     let severity = pick(
@@ -210,6 +214,7 @@ pub fn extract(doc: &Document) -> (Extracted, Vec<Diagnostic>) {
         inferred,
         severity,
         services,
+        title_guessed,
     };
     (extracted, diagnostics)
 }
