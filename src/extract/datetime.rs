@@ -53,6 +53,10 @@ pub struct Span {
     pub end: Option<Moment>,
     /// The zone written next to the start or end, normalised like [`find_zone`].
     pub zone: Option<String>,
+    /// The range's length in minutes when both ends have a day and a time written, even
+    /// days without a year ("from Friday, March 3rd at 22:00 until Monday, March 6th at
+    /// 08:00" is 3480): the days count though they cannot be exported.
+    pub minutes: Option<i64>,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -243,8 +247,31 @@ fn build_span(s: Parsed, e: Option<Parsed>, year: Option<i32>) -> Option<Span> {
     if start.date.is_none() && start.time.is_none() {
         return None;
     }
+    let minutes = range_minutes(sd.zip(st), ed.zip(et));
     let zone = s.zone.or_else(|| e.and_then(|e| e.zone));
-    Some(Span { start, end, zone })
+    Some(Span {
+        start,
+        end,
+        zone,
+        minutes,
+    })
+}
+
+/// Minutes between two written days and times; year-less days are placed in the leap
+/// year 2000 (so 29 February exists), which changes nothing within the range.
+fn range_minutes(
+    start: Option<(PDate, NaiveTime)>,
+    end: Option<(PDate, NaiveTime)>,
+) -> Option<i64> {
+    let ((a, at), (b, bt)) = (start?, end?);
+    let day = |d: PDate| NaiveDate::from_ymd_opt(d.y.unwrap_or(2000), d.m, d.d);
+    let (a, b) = if a.y.is_none() && b.y.is_none() {
+        (day(a)?, day(b)?)
+    } else {
+        (a.naive()?, b.naive()?)
+    };
+    let minutes = (b.and_time(bt) - a.and_time(at)).num_minutes();
+    (minutes >= 0).then_some(minutes)
 }
 
 /// After a bare day ("On May 8, 2024, the API ... from 10:00 to 11:00 UTC"), the times that

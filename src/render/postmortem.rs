@@ -83,7 +83,8 @@ struct PostmortemView<'a> {
     root_cause: Option<&'a str>,
     root_causes: Vec<Chip<'a>>,
     measures: Vec<Chip<'a>>,
-    inferred: BTreeMap<&'static str, bool>,
+    /// Inferred field → how it was found, for the marker's tooltip.
+    inferred: BTreeMap<&'static str, String>,
     body_html: String,
     timeline: &'a [TimelineEntry],
     action_items: Vec<ActionItem<'a>>,
@@ -96,13 +97,20 @@ fn postmortem_view<'a>(
 ) -> PostmortemView<'a> {
     let facts = &pm.facts;
     let fm = &pm.document.front_matter;
-    let mut inferred: BTreeMap<&'static str, bool> =
-        facts.inferred.iter().map(|&f| (f, true)).collect();
+    let how = |field: &str| match facts.window.source_of(field) {
+        Some(source) => match source.line {
+            Some(line) => format!("inferred {}, line {line}", source.how.describe()),
+            None => format!("inferred: {}", source.how.describe()),
+        },
+        None => "inferred from the text, not from front matter".to_owned(),
+    };
+    let mut inferred: BTreeMap<&'static str, String> =
+        facts.inferred.iter().map(|&f| (f, how(f))).collect();
     if !pm.labels.root_causes_declared {
-        inferred.insert("root_causes", true);
+        inferred.insert("root_causes", how("root_causes"));
     }
     if !pm.labels.measures_declared {
-        inferred.insert("measures", true);
+        inferred.insert("measures", how("measures"));
     }
     let action_items = pm
         .labelled_measures()
