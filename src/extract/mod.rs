@@ -136,7 +136,13 @@ pub fn extract(doc: &Document) -> (Extracted, Vec<Diagnostic>) {
         &mut inferred,
         "users_affected_pct",
         fm.users_affected,
-        impact::users_affected(&impact_lines),
+        impact::users_affected(&impact_lines).or_else(|| {
+            // A statement that nobody could use the service counts wherever it stands.
+            timeline
+                .iter()
+                .any(|e| impact::everyone_failed(&e.text))
+                .then_some(100.0)
+        }),
     );
     for section in &sections {
         for entry in &section.entries {
