@@ -27,7 +27,8 @@ mod cue {
         "fully recover*",
         "came|come|comes back",
         "is|was|were|are back at|by|on|in|to",
-        "back up|online|to normal",
+        "back up|online",
+        "back to normal",
         "return|returned to normal~1",
         "work*|run*|deliver*|flow*|avail*|respond*|serv*|process*|succeed*|load*|accept*|reach*|access*|creat* again~2",
         "normally",
@@ -37,6 +38,7 @@ mod cue {
         "operational",
         "healthy",
         "incident closed",
+        "fix|fixes|patch|patched released|published|shipped|deployed~2",
     ];
 
     /// Wording that undoes a restoration cue: "failed again", "down again", "not yet
@@ -62,7 +64,8 @@ mod cue {
         "broke|broken|break*",
         "unavailable|unreachable|unresponsive",
         "crash*",
-        "timeout*|timed out",
+        "timeout*",
+        "timed out",
         "degrad*",
         "latenc*",
         "slow*",
@@ -221,7 +224,11 @@ pub fn fill_from_timeline(when: &mut When, sections: &[Section], timeline: &[Tim
         Some(_) => {}
     }
     if when.end.is_none() && when.stated_minutes.is_none() {
-        let last = timed.last().filter(|_| timed.len() > 1);
+        // A day-only last event is no end: a day-only timeline often stops while the
+        // problem lasts ("2023-03-21: tests still failing").
+        let last = timed
+            .last()
+            .filter(|(m, _)| timed.len() > 1 && m.time.is_some());
         let restored = timed.iter().rev().find(|(_, e)| is_restoration(&e.text));
         let chosen = restored
             .map(|r| (r, How::Restored))
@@ -247,10 +254,12 @@ fn distrust_end_before_start(when: &mut When) {
     let (Some(start), Some(end)) = (when.start, when.end) else {
         return;
     };
-    let key = |m: &Moment| Some(m.date?.and_time(m.time?));
-    if let (Some(s), Some(e)) = (key(&start), key(&end))
-        && e < s
-    {
+    let (Some(start_day), Some(end_day)) = (start.date, end.date) else {
+        return;
+    };
+    let backwards = end_day < start_day
+        || (end_day == start_day && matches!((start.time, end.time), (Some(s), Some(e)) if e < s));
+    if backwards {
         if let (Some(value), Some(line)) = (end.to_export(), when.end_from.and_then(|f| f.line)) {
             when.conflicts.push(Conflict {
                 field: "ended_at",
@@ -355,6 +364,18 @@ mod tests {
     }
 
     #[test]
+    fn day_only_events_stay_day_only() {
+        let md = "# Corruption\n\n## Timeline\n| Day | Event |\n|--|--|\n| 2023-05-02 | Release 1.4 with the corrupting change is published; users report bad reads |\n| 2023-05-20 | Release 1.4.1 with the fix was published |\n";
+        assert_eq!(
+            window_of(md),
+            (some("2023-05-02"), some("2023-05-20"), Some(18 * 24 * 60))
+        );
+        // A day-only timeline that stops while the problem lasts has no end.
+        let md = "# Flaky tests\n\n## Timeline\n- **2023-03-20**: test suite degradation.\n- **2023-03-21**: test suite failing on every run.\n";
+        assert_eq!(window_of(md), (some("2023-03-20"), None, None));
+    }
+
+    #[test]
     fn an_end_before_its_start_is_not_trusted() {
         let md = "# Cache\n\n## Timeline\n- 2024-04-09 14:00: cache errors reported\n- 2024-04-08 15:00: service restored\n";
         assert_eq!(window_of(md), (some("2024-04-09T14:00"), None, None));
@@ -369,6 +390,8 @@ mod tests {
             "CoreDNS downgraded, which solved the issue",
             "All systems verified operational",
             "Service restored for all regions",
+            "After the fix we were back online at 09:47.",
+            "Release 2.4.1 with the fix was published",
         ] {
             assert!(is_restoration(yes), "{yes}");
         }

@@ -249,7 +249,7 @@ fn window(
     }
     let computed = match (&started_at, &ended_at) {
         (Some(s), Some(e)) if s.date.is_some() && e.date.is_some() => {
-            datetime::minutes_between(s, e)
+            datetime::minutes_between(s, e).or_else(|| whole_days_between(s, e))
         }
         (Some(s), Some(e)) => found
             .range_minutes
@@ -289,6 +289,16 @@ fn window(
         duration_minutes,
         provenance,
     }
+}
+
+/// Minutes between two day-only moments, in whole days ("from 2021-06-16 until
+/// 2022-04-24"); None unless both are day-only and the end is later.
+fn whole_days_between(start: &Moment, end: &Moment) -> Option<i64> {
+    if start.time.is_some() || end.time.is_some() {
+        return None;
+    }
+    let days = (end.date? - start.date?).num_days();
+    (days > 0).then_some(days * MINUTES_PER_DAY)
 }
 
 /// Whether a text mentions any of the given lower-case words or phrases: the test behind

@@ -20,7 +20,7 @@ pub struct TimelineEntry {
     /// What happened.
     pub text: String,
     /// The moment `time` names, resolved against the entries above it; None when the
-    /// entry has no time of day.
+    /// entry has neither a day nor a time of day.
     #[serde(skip)]
     pub at: Option<Resolved>,
     /// 1-based source line.
@@ -47,8 +47,10 @@ pub struct Resolved {
     /// The calendar day, written or carried from a date line or the entry above (rolling
     /// over midnight when the clock goes back by at most [`MAX_ROLLOVER_MINUTES`]).
     pub date: Option<(NaiveDate, Origin)>,
-    /// The time of day (a bare "4:00" after "1:00 PM" in an AM/PM timeline is 16:00).
-    pub time: NaiveTime,
+    /// The time of day (a bare "4:00" after "1:00 PM" in an AM/PM timeline is 16:00);
+    /// None for an entry that gives its day only ("2023-03-20: tests degrade"), which
+    /// stays day-only.
+    pub time: Option<NaiveTime>,
     /// The zone, normalised like [`datetime::find_zone`], written or carried from the
     /// timeline's heading, a "times are in …" line or an earlier entry.
     pub zone: Option<(String, Origin)>,
@@ -59,7 +61,7 @@ impl Resolved {
     pub fn moment(&self) -> Moment {
         Moment {
             date: self.date.map(|(d, _)| d),
-            time: Some(self.time),
+            time: self.time,
         }
     }
 
@@ -125,29 +127,31 @@ fn resolve(
             continue;
         };
         let span = datetime::find_span_in_year(written, year);
-        let Some(mut time) = span
+        let mut time = span
             .as_ref()
             .and_then(|s| s.start.time)
-            .or_else(|| datetime::find_time(written))
-        else {
-            continue;
-        };
+            .or_else(|| datetime::find_time(written));
         let written_date = span.as_ref().and_then(|s| s.start.date);
+        if time.is_none() && written_date.is_none() {
+            continue;
+        }
         let written_zone = span
             .and_then(|s| s.zone)
             .or_else(|| datetime::find_zone(written));
         if let Some(prev) = &previous
+            && let (Some(p), Some(t)) = (prev.time, time)
             && twelve_hour
             && (written_date.is_none() || prev.date.is_none_or(|(d, _)| Some(d) == written_date))
         {
-            time = datetime::afternoon_if_ambiguous(prev.time, written, time);
+            time = Some(datetime::afternoon_if_ambiguous(p, written, t));
         }
         let new_day_line = *day_line != last_day_line;
         last_day_line = *day_line;
         let carried = match &previous {
-            Some(prev) if !new_day_line => prev
-                .date
-                .map(|(d, _)| next_day_if_rolled(d, prev.time, time)),
+            Some(prev) if !new_day_line => prev.date.map(|(d, _)| match (prev.time, time) {
+                (Some(p), Some(t)) => next_day_if_rolled(d, p, t),
+                _ => d,
+            }),
             _ => *day_line,
         };
         let date = written_date

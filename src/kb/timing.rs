@@ -117,6 +117,7 @@ fn clock(timeline: &[TimelineEntry]) -> Vec<Option<i64>> {
         .iter()
         .map(|entry| {
             let moment = entry.at.as_ref()?.moment();
+            moment.time?;
             let Some((prev, at)) = last else {
                 last = Some((moment, 0));
                 return Some(0);
