@@ -37,8 +37,16 @@ mod cue {
         "stabilized|stabilised",
         "operational",
         "healthy",
-        "incident closed",
+        "declar*|brought|bring|came|is|was|are|were online~2",
         "fix|fixes|patch|patched released|published|shipped|deployed~2",
+    ];
+
+    /// The incident was closed: administrative, so an event that says service came back
+    /// wins over it ("10:45 all services operational" before "11:51 incident closed").
+    pub const CLOSED: &[&str] = &[
+        "incident|issue closed|resolved|over~2",
+        "close|closed|resolve|resolved the incident|issue~1",
+        "all clear",
     ];
 
     /// Wording that undoes a restoration cue: "failed again", "down again", "not yet
@@ -84,6 +92,9 @@ mod cue {
         "drop*",
         "warning*",
         "exhaust*",
+        "corrupt*",
+        "bug|bugs|buggy",
+        "regress*",
     ];
 
     /// A change to the system: people log it before anything breaks ("config change is
@@ -129,14 +140,36 @@ fn phrases(name: &str, list: &[&str]) -> Phrases {
 static RESTORED: LazyLock<Phrases> = LazyLock::new(|| phrases("restored", cue::RESTORED));
 static NOT_RESTORED: LazyLock<Phrases> =
     LazyLock::new(|| phrases("not-restored", cue::NOT_RESTORED));
+static CLOSED: LazyLock<Phrases> = LazyLock::new(|| phrases("closed", cue::CLOSED));
 static SYMPTOM: LazyLock<Phrases> = LazyLock::new(|| phrases("symptom", cue::SYMPTOM));
 static CHANGE: LazyLock<Phrases> = LazyLock::new(|| phrases("change", cue::CHANGE));
 static NO_EFFECT: LazyLock<Phrases> = LazyLock::new(|| phrases("no-effect", cue::NO_EFFECT));
 
-/// Whether a text says service came back ("Search came back at 11:40 UTC.").
+/// Whether a text says service came back ("Search came back at 11:40 UTC.") or the
+/// incident was closed.
 pub fn is_restoration(text: &str) -> bool {
+    restoration(text).is_some()
+}
+
+/// How an event ends the outage, when it does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ending {
+    /// It closes the incident ("Incident resolved").
+    Closed,
+    /// It says service came back.
+    ServiceBack,
+}
+
+fn restoration(text: &str) -> Option<Ending> {
     let words = analyse(text);
-    RESTORED.any_in(&words) && !NOT_RESTORED.any_in(&words)
+    if NOT_RESTORED.any_in(&words) {
+        return None;
+    }
+    if CLOSED.any_in(&words) {
+        Some(Ending::Closed)
+    } else {
+        RESTORED.any_in(&words).then_some(Ending::ServiceBack)
+    }
 }
 
 /// Whether an event only logs a change or planned work that had no visible effect yet:
@@ -223,17 +256,28 @@ pub fn fill_from_timeline(when: &mut When, sections: &[Section], timeline: &[Tim
         }
         Some(_) => {}
     }
-    if when.end.is_none() && when.stated_minutes.is_none() {
+    // A summary that states the start and the length gives the end (start + length); a
+    // start read off the timeline takes its end from the timeline too.
+    let start_from_timeline = when.start_from.is_some_and(|f| f.how == How::FirstEvent);
+    if when.end.is_none() && (when.stated_minutes.is_none() || start_from_timeline) {
+        // The last event that says service came back, else the last that closes the
+        // incident; without either (and no stated length) the last event.
+        let endings: Vec<(usize, Ending)> = timed
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (_, e))| restoration(&e.text).map(|r| (i, r)))
+            .collect();
+        let restored = [Ending::ServiceBack, Ending::Closed]
+            .iter()
+            .find_map(|kind| endings.iter().rev().find(|(_, r)| r == kind))
+            .map(|&(i, _)| (&timed[i], How::Restored));
         // A day-only last event is no end: a day-only timeline often stops while the
         // problem lasts ("2023-03-21: tests still failing").
         let last = timed
             .last()
-            .filter(|(m, _)| timed.len() > 1 && m.time.is_some());
-        let restored = timed.iter().rev().find(|(_, e)| is_restoration(&e.text));
-        let chosen = restored
-            .map(|r| (r, How::Restored))
-            .or(last.map(|l| (l, How::LastEvent)));
-        if let Some((&(moment, entry), how)) = chosen {
+            .filter(|(m, _)| timed.len() > 1 && m.time.is_some() && when.stated_minutes.is_none())
+            .map(|l| (l, How::LastEvent));
+        if let Some((&(moment, entry), how)) = restored.or(last) {
             let start = when.start.unwrap_or(moment);
             when.end = Some(end_on_start_day(&start, moment));
             when.end_from = Some(Source::at(entry.line, how));
@@ -364,6 +408,29 @@ mod tests {
     }
 
     #[test]
+    fn service_back_wins_over_closing_the_incident() {
+        let md = "# Scans\n\n## Timeline\n- 2025-01-10 09:15 UTC: scans fail, monitoring alerts\n- 10:40 UTC: provider systems recovered\n- 10:45 UTC: all services confirmed operational\n- 11:51 UTC: incident formally closed\n";
+        assert_eq!(window_of(md).1, some("2025-01-10T10:45"));
+        // A stated length keeps its value; with the start read off the timeline, the end
+        // is still the event.
+        let md = "# Scans\n\n## Summary\nScans failed for about 2 hours.\n\n## Timeline\n- 2025-01-10 09:15 UTC: scans fail, monitoring alerts\n- 10:45 UTC: all services confirmed operational\n";
+        assert_eq!(
+            window_of(md),
+            (
+                some("2025-01-10T09:15"),
+                some("2025-01-10T10:45"),
+                Some(120)
+            )
+        );
+        // A summary stating both the start and the length gives the end itself.
+        let md = "# Scans\n\n## Summary\nScans failed at 09:00 UTC on 2025-01-10 for 1 hour.\n\n## Timeline\n- 09:02 UTC: scans fail, monitoring alerts\n- 09:53 UTC: scans running again\n";
+        assert_eq!(
+            window_of(md),
+            (some("2025-01-10T09:00"), some("2025-01-10T10:00"), Some(60))
+        );
+    }
+
+    #[test]
     fn day_only_events_stay_day_only() {
         let md = "# Corruption\n\n## Timeline\n| Day | Event |\n|--|--|\n| 2023-05-02 | Release 1.4 with the corrupting change is published; users report bad reads |\n| 2023-05-20 | Release 1.4.1 with the fix was published |\n";
         assert_eq!(
@@ -392,6 +459,8 @@ mod tests {
             "Service restored for all regions",
             "After the fix we were back online at 09:47.",
             "Release 2.4.1 with the fix was published",
+            "Engineer declares the hub online",
+            "Incident formally closed",
         ] {
             assert!(is_restoration(yes), "{yes}");
         }
