@@ -18,11 +18,7 @@ mod cue {
     /// Service came back: "restored", "Search came back at 11:40", "webhooks delivered
     /// again", "back to normal", "which solved the issue". Not "began restoring" alone.
     pub const RESTORED: &[&str] = &[
-        "restored",
-        "resolved",
         "solved the|this issue|problem",
-        "mitigated",
-        "recovered",
         "recovery complete|completed|finished",
         "fully recover*",
         "came|come|comes back",
@@ -31,14 +27,25 @@ mod cue {
         "back to normal",
         "return|returned to normal~1",
         "work*|run*|deliver*|flow*|avail*|respond*|serv*|process*|succeed*|load*|accept*|reach*|access*|creat* again~2",
-        "normally",
         "normal operation|operations|levels|state",
-        "resumed",
-        "stabilized|stabilised",
-        "operational",
         "healthy",
         "declar*|brought|bring|came|is|was|are|were online~2",
         "fix|fixes|patch|patched released|published|shipped|deployed~2",
+    ];
+
+    /// Past forms that say service came back, matched as written: their stems would also
+    /// match the work still under way ("to restore", "recovery began", "to mitigate",
+    /// "operator", "the workload stabilising").
+    pub const RESTORED_AS_WRITTEN: &[&str] = &[
+        "restored",
+        "resolved",
+        "recovered",
+        "mitigated",
+        "stabilized",
+        "stabilised",
+        "resumed",
+        "operational",
+        "normally",
     ];
 
     /// The incident was closed: administrative, so an event that says service came back
@@ -165,10 +172,14 @@ fn restoration(text: &str) -> Option<Ending> {
     if NOT_RESTORED.any_in(&words) {
         return None;
     }
+    let lower = text.to_lowercase();
+    let as_written = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| cue::RESTORED_AS_WRITTEN.contains(&w));
     if CLOSED.any_in(&words) {
         Some(Ending::Closed)
     } else {
-        RESTORED.any_in(&words).then_some(Ending::ServiceBack)
+        (as_written || RESTORED.any_in(&words)).then_some(Ending::ServiceBack)
     }
 }
 
@@ -470,6 +481,10 @@ mod tests {
             "Engineers began restoring the database from backup",
             "Restoration partially complete; EU still down",
             "Unstable writes on the primary",
+            "A war room is opened to mitigate the issue",
+            "The operator starts the recovery procedure",
+            "Engineers work to resolve the problem",
+            "We watch the batch workload stabilise",
         ] {
             assert!(!is_restoration(no), "{no}");
         }
