@@ -7,7 +7,7 @@
 //! cargo run --release --example evaluate -- --export export.json \
 //!     --gold ../shared/corpus/public-gold.json \
 //!     [--min-field 0.95] [--min-root-f1 0.85] [--min-measure-f1 0.80] [--min-count 0.90] \
-//!     [--verbose]
+//!     [--verbose] [--halves | --half first|second]
 //! ```
 //!
 //! `--export -` reads stdin. Records match gold by `source`: gold entries missing from the
@@ -15,7 +15,11 @@
 //! lacking a field is not scored on it. Reports exact-match accuracy of the five scalar
 //! fields (invented / missed / wrong), the share of exact `measures` / `timeline` counts,
 //! micro P/R/F1 and a per-slug table for both category sets, and empty or generic titles;
-//! `--verbose` lists every mismatch by field. Exit status: 0 pass or report only (no
+//! `--verbose` lists every mismatch by field. `--halves` prints three blocks: all documents,
+//! then the first and the second half (gold `source` names sorted; 0-based even positions are
+//! the first half, odd ones the second), so a rule tuned on the first half's misses can be
+//! checked on the unread second half; thresholds apply to the first block only. `--half NAME`
+//! scores (and with `--verbose` lists the misses of) one half only. Exit status: 0 pass or report only (no
 //! thresholds given), 1 a given threshold is not met (titles must then be clean too),
 //! 2 bad arguments or a missing / invalid input file.
 
@@ -27,7 +31,8 @@ use std::process::ExitCode;
 use serde_json::Value;
 
 const USAGE: &str = "usage: evaluate --export FILE|- --gold FILE [--min-field R] \
-[--min-root-f1 R] [--min-measure-f1 R] [--min-count R] [--verbose]";
+[--min-root-f1 R] [--min-measure-f1 R] [--min-count R] [--verbose] \
+[--halves | --half first|second]";
 /// Fields scored by exact match (space-separated lists keep the tables short).
 const SCALAR_FIELDS: &str = "started_at ended_at timezone duration_minutes users_affected_pct";
 /// Gold count field and the export array whose length it is compared with.
@@ -45,14 +50,23 @@ const THRESHOLD_FLAGS: &str = "--min-field --min-root-f1 --min-measure-f1 --min-
 const GENERIC_TITLES: &str = "postmortem|post-mortem|post mortem|issue summary|summary|\
 incident|incident report|0x19. postmortem|0x19-postmortem|untitled";
 
+#[derive(Clone)]
 struct Args {
     export: String,
     gold: String,
     thresholds: HashMap<&'static str, f64>,
     verbose: bool,
+    /// Print all documents and then each half (`--halves`).
+    halves: bool,
+    /// Score one half only (`--half first|second`): its parity of position.
+    half: Option<usize>,
 }
 
+/// The names of the halves, by the parity of a document's position in the sorted gold.
+const HALVES: [&str; 2] = ["first", "second"];
+
 /// One gold document and its export record, if the export has one.
+#[derive(Clone)]
 struct Doc<'a> {
     source: &'a str,
     gold: &'a Value,
@@ -99,7 +113,9 @@ fn run() -> Result<ExitCode, String> {
     let export = by_source(&args.export, &export_items)?;
     let docs: Vec<Doc> = gold
         .iter()
-        .map(|(source, g)| Doc {
+        .enumerate()
+        .filter(|(i, _)| args.half.is_none_or(|h| i % 2 == h))
+        .map(|(_, (source, g))| Doc {
             source,
             gold: g,
             got: export.get(source).copied(),
@@ -123,26 +139,56 @@ fn run() -> Result<ExitCode, String> {
         reasons: Vec::new(),
         mismatches: Vec::new(),
     };
-    report_fields(&docs, &mut report);
-    report_counts(&docs, &mut report);
-    for (field, flag) in CATEGORY_FIELDS {
-        report_categories(&docs, field, flag, &mut report);
-    }
-    report_titles(&docs, &mut report);
+    report_block(&docs, &mut report);
     if args.verbose {
         print_mismatches(&report.mismatches);
+    }
+    if args.halves {
+        // The halves are printed for reading only: thresholds and mismatches stay those of
+        // the whole set.
+        let quiet = Args {
+            thresholds: HashMap::new(),
+            ..args.clone()
+        };
+        for (parity, name) in HALVES.iter().enumerate() {
+            let half: Vec<Doc> = docs.iter().skip(parity).step_by(2).cloned().collect();
+            println!("\n===== {name} half ({} documents)", half.len());
+            let mut scratch = Report {
+                args: &quiet,
+                reasons: Vec::new(),
+                mismatches: Vec::new(),
+            };
+            report_block(&half, &mut scratch);
+        }
     }
     Ok(verdict(&report))
 }
 
+/// Prints every score of `docs`: fields, counts, both category sets and titles.
+fn report_block(docs: &[Doc], report: &mut Report) {
+    report_fields(docs, report);
+    report_counts(docs, report);
+    for (field, flag) in CATEGORY_FIELDS {
+        report_categories(docs, field, flag, report);
+    }
+    report_titles(docs, report);
+}
+
 fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
     let (mut export, mut gold, mut thresholds, mut verbose) = (None, None, HashMap::new(), false);
+    let (mut halves, mut half) = (false, None);
     while let Some(arg) = it.next() {
         let mut value = || it.next().ok_or(format!("{arg} needs a value\n{USAGE}"));
         match arg.as_str() {
             "--export" => export = Some(value()?),
             "--gold" => gold = Some(value()?),
             "--verbose" | "-v" => verbose = true,
+            "--halves" => halves = true,
+            "--half" => {
+                let v = value()?;
+                let parity = HALVES.iter().position(|h| *h == v);
+                half = Some(parity.ok_or(format!("--half: expected first or second, got {v}"))?);
+            }
             flag => {
                 let Some(name) = THRESHOLD_FLAGS.split(' ').find(|f| *f == flag) else {
                     return Err(format!("unknown argument {flag}\n{USAGE}"));
@@ -160,6 +206,8 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             gold,
             thresholds,
             verbose,
+            halves: halves && half.is_none(),
+            half,
         }),
         _ => Err(format!("--export and --gold are required\n{USAGE}")),
     }

@@ -32,6 +32,16 @@ fn lint_one(pm: &Postmortem) -> Vec<Diagnostic> {
                 .with_hint(hint),
         );
     };
+    if facts.title_guessed {
+        warn(
+            pm.document.body_line,
+            &format!(
+                "no title heading found; the title {:?} was made from the text",
+                facts.title
+            ),
+            "start the file with a `# Title` heading, or set `title` in front matter",
+        );
+    }
     if facts.started_at.is_none_or(|m| m.date.is_none()) {
         warn(
             summary_line,

@@ -93,3 +93,74 @@ pub fn classify(
     };
     (labels, diagnostics)
 }
+
+#[cfg(test)]
+mod tests {
+    //! The failing inputs of issue 13, written in our own words: each must come out right
+    //! through extraction and classification.
+    use super::*;
+    use crate::discover::SourceFile;
+
+    fn labels(md: &str) -> (Extracted, Labels) {
+        let source = SourceFile {
+            rel_path: "t.md".into(),
+            text: md.into(),
+        };
+        let (doc, _) = crate::parse::parse(&source);
+        let (facts, _) = crate::extract::extract(&doc);
+        let (labels, _) = classify("t.md", &doc.front_matter, &facts, &Taxonomy::builtin());
+        (facts, labels)
+    }
+
+    #[test]
+    fn a_cause_beside_parts_that_were_healthy() {
+        let (_, l) = labels(
+            "# Certificate outage\n\n## Root cause\n\nThe renewal job for our TLS certificate was switched off during last month's migration, so the certificate expired. The load balancer and the database were healthy the whole time.\n",
+        );
+        for want in ["certificate", "expiry", "bad-change"] {
+            assert!(
+                l.root_causes.contains(&want.to_string()),
+                "{:?}",
+                l.root_causes
+            );
+        }
+        for not in ["load-balancer", "database"] {
+            assert!(
+                !l.root_causes.contains(&not.to_string()),
+                "{:?}",
+                l.root_causes
+            );
+        }
+    }
+
+    #[test]
+    fn a_cause_under_a_question_heading() {
+        let (facts, l) = labels(
+            "# Orders down\n\n## Why did it happen?\n\nA release on Tuesday shipped a function that divided by zero when a cart was empty, which crashed the order service.\n",
+        );
+        assert!(facts.root_cause.is_some());
+        for want in ["application", "software-bug", "bad-change"] {
+            assert!(
+                l.root_causes.contains(&want.to_string()),
+                "{:?}",
+                l.root_causes
+            );
+        }
+    }
+
+    #[test]
+    fn an_audit_of_the_rotation_is_incident_response_only() {
+        let (_, l) = labels(
+            "# Paging gap\n\n## Action items\n\n- Audit the on-call rotation so that every engineer has a named backup.\n",
+        );
+        assert_eq!(l.measures, ["incident-response"]);
+    }
+
+    #[test]
+    fn a_list_of_future_actions_under_a_question_heading() {
+        let (facts, _) = labels(
+            "# Queue stall\n\n## What are we doing about it?\n\nWe will add an alert on queue depth.\n\nWe will write a runbook for draining the queue.\n",
+        );
+        assert_eq!(facts.measures.len(), 2, "{:?}", facts.measures);
+    }
+}

@@ -8,6 +8,7 @@
 pub mod check;
 pub mod classify;
 pub mod config;
+pub mod cues;
 pub mod diagnostics;
 pub mod discover;
 pub mod export;

@@ -3,154 +3,17 @@
 //! at the event where service came back. Times come resolved from the timeline
 //! ([`super::timeline::Resolved`]); nothing here parses a written time again.
 
-use std::sync::LazyLock;
-
 use super::datetime::{self, Moment};
 use super::provenance::{Conflict, How, Source};
 use super::sections::{Section, SectionKind};
 use super::timeline::{self, TimelineEntry};
 use super::when::{When, end_on_start_day};
-use crate::taxonomy::{Phrases, analyse};
+use crate::taxonomy::Analysed;
 
-/// Cue lists in the taxonomy's phrase syntax (whole words, English stems, `word*`
-/// prefixes, `~N` gaps), each stating how postmortems say one thing.
-mod cue {
-    /// Service came back: "restored", "Search came back at 11:40", "webhooks delivered
-    /// again", "back to normal", "which solved the issue". Not "began restoring" alone.
-    pub const RESTORED: &[&str] = &[
-        "solved the|this issue|problem",
-        "recovery complete|completed|finished",
-        "fully recover*",
-        "came|come|comes back",
-        "is|was|were|are back at|by|on|in|to",
-        "back up|online",
-        "back to normal",
-        "return|returned to normal~1",
-        "work*|run*|deliver*|flow*|avail*|respond*|serv*|process*|succeed*|load*|accept*|reach*|access*|creat* again~2",
-        "normal operation|operations|levels|state",
-        "healthy",
-        "declar*|brought|bring|came|is|was|are|were online~2",
-        "fix|fixes|patch|patched released|published|shipped|deployed~2",
-    ];
-
-    /// Past forms that say service came back, matched as written: their stems would also
-    /// match the work still under way ("to restore", "recovery began", "to mitigate",
-    /// "operator", "the workload stabilising").
-    pub const RESTORED_AS_WRITTEN: &[&str] = &[
-        "restored",
-        "resolved",
-        "recovered",
-        "mitigated",
-        "stabilized",
-        "stabilised",
-        "resumed",
-        "operational",
-        "normally",
-    ];
-
-    /// The incident was closed: administrative, so an event that says service came back
-    /// wins over it ("10:45 all services operational" before "11:51 incident closed").
-    pub const CLOSED: &[&str] = &[
-        "incident|issue closed|resolved|over~2",
-        "close|closed|resolve|resolved the incident|issue~1",
-        "all clear",
-    ];
-
-    /// Wording that undoes a restoration cue: "failed again", "down again", "not yet
-    /// restored", "partially restored", "began restoring".
-    pub const NOT_RESTORED: &[&str] = &[
-        "fail*|down|broke|crash*|error*|degrad*|unavailable|outage|stall* again~2",
-        "not|partially|partial|begin|began|start|started|attempt*|try|tried restor*|recover*~1",
-        "still unstable|degraded|down|failing",
-    ];
-
-    /// The problem showed: impact on users or systems, or its detection ("First customer
-    /// reports failed webhooks", "alerts fired", "site is hard down").
-    pub const SYMPTOM: &[&str] = &[
-        "error*",
-        "fail*",
-        "down",
-        "outage",
-        "alert*",
-        "alarm*",
-        "pager*",
-        "report*",
-        "complain*",
-        "broke|broken|break*",
-        "unavailable|unreachable|unresponsive",
-        "crash*",
-        "timeout*",
-        "timed out",
-        "degrad*",
-        "latenc*",
-        "slow*",
-        "spike*",
-        "5xx|500|502|503|504",
-        "unable|cannot",
-        "could|can not",
-        "stuck|stall*|hang|hung",
-        "detect*",
-        "notic*",
-        "impact*",
-        "incident",
-        "issue",
-        "problem*",
-        "lost|loss",
-        "drop*",
-        "warning*",
-        "exhaust*",
-        "corrupt*",
-        "bug|bugs|buggy",
-        "regress*",
-    ];
-
-    /// A change to the system: people log it before anything breaks ("config change is
-    /// merged", "deploy of v2 started", "branch renamed").
-    pub const CHANGE: &[&str] = &[
-        "merg*",
-        "deploy*",
-        "releas*",
-        "roll|rolled|rolling out",
-        "rollout",
-        "push|pushed",
-        "upgrad*",
-        "migrat*",
-        "renam*",
-        "modif*",
-        "chang*",
-        "enabl*",
-        "disabl*",
-        "appli*|apply",
-        "updat*",
-        "config*",
-        "maintenance",
-        "proactive*",
-        "routine",
-        "planned",
-        "scheduled",
-    ];
-
-    /// A change that says it had no effect ("nothing breaks", "tests pass", "no impact").
-    pub const NO_EFFECT: &[&str] = &[
-        "nothing break*|broke|fail*",
-        "no impact|effect|errors|issues",
-        "tests|checks pass|passed",
-        "without error*|issue*|incident",
-        "as expected",
-    ];
+/// A list of the `window` cue topic (`src/cues/window.toml`).
+fn cue(name: &str) -> &'static crate::taxonomy::Phrases {
+    crate::cues::list("window", name)
 }
-
-fn phrases(name: &str, list: &[&str]) -> Phrases {
-    Phrases::compile(name, list).unwrap_or_else(|e| panic!("cue list {name}: {e}"))
-}
-
-static RESTORED: LazyLock<Phrases> = LazyLock::new(|| phrases("restored", cue::RESTORED));
-static NOT_RESTORED: LazyLock<Phrases> =
-    LazyLock::new(|| phrases("not-restored", cue::NOT_RESTORED));
-static CLOSED: LazyLock<Phrases> = LazyLock::new(|| phrases("closed", cue::CLOSED));
-static SYMPTOM: LazyLock<Phrases> = LazyLock::new(|| phrases("symptom", cue::SYMPTOM));
-static CHANGE: LazyLock<Phrases> = LazyLock::new(|| phrases("change", cue::CHANGE));
-static NO_EFFECT: LazyLock<Phrases> = LazyLock::new(|| phrases("no-effect", cue::NO_EFFECT));
 
 /// Whether a text says service came back ("Search came back at 11:40 UTC.") or the
 /// incident was closed.
@@ -168,32 +31,31 @@ enum Ending {
 }
 
 fn restoration(text: &str) -> Option<Ending> {
-    let words = analyse(text);
-    if NOT_RESTORED.any_in(&words) {
+    let words = Analysed::new(text);
+    if cue("not_restored").any_in(&words) {
         return None;
     }
-    let lower = text.to_lowercase();
-    let as_written = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .any(|w| cue::RESTORED_AS_WRITTEN.contains(&w));
-    if CLOSED.any_in(&words) {
+    if cue("closed").any_in(&words) {
         Some(Ending::Closed)
     } else {
-        (as_written || RESTORED.any_in(&words)).then_some(Ending::ServiceBack)
+        cue("restored")
+            .any_in(&words)
+            .then_some(Ending::ServiceBack)
     }
 }
 
 /// Whether an event only logs a change or planned work that had no visible effect yet:
 /// it names a change and no symptom, or says outright that nothing broke.
 fn is_quiet_change(text: &str) -> bool {
-    let words = analyse(text);
-    NO_EFFECT.any_in(&words) || (CHANGE.any_in(&words) && !SYMPTOM.any_in(&words))
+    let words = Analysed::new(text);
+    cue("no_effect").any_in(&words)
+        || (cue("change").any_in(&words) && !cue("symptom").any_in(&words))
 }
 
 /// Whether an event reports the problem: impact or its detection.
 fn reports_symptom(text: &str) -> bool {
-    let words = analyse(text);
-    SYMPTOM.any_in(&words) && !NO_EFFECT.any_in(&words)
+    let words = Analysed::new(text);
+    cue("symptom").any_in(&words) && !cue("no_effect").any_in(&words)
 }
 
 /// The index of the event that starts the outage: the first one, unless it and those after

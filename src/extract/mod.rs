@@ -8,6 +8,7 @@ mod impact;
 mod labels;
 mod measures;
 pub mod provenance;
+mod roles;
 mod root_cause;
 pub mod sections;
 pub mod timeline;
@@ -52,6 +53,9 @@ pub struct Extracted {
     pub inferred: Vec<&'static str>,
     /// Where the inferred start, end and duration came from, and disagreeing values.
     pub window: provenance::Window,
+    /// The title was made up from a sentence or the file name: neither front matter nor a
+    /// title heading gave one (`pmkb check` warns).
+    pub title_guessed: bool,
 }
 
 /// Extracts the facts of one document; diagnostics report front-matter values that do not
@@ -78,7 +82,7 @@ pub fn extract(doc: &Document) -> (Extracted, Vec<Diagnostic>) {
     let published =
         declared_moment(doc, "date", fm.date.as_deref(), &mut diagnostics).and_then(|m| m.date);
     let hints = when::Hints {
-        title: fm.title.as_deref().unwrap_or(&found_title),
+        title: fm.title.as_deref().unwrap_or(&found_title.text),
         published,
     };
     let year = when::document_year(&sections, &values, hints);
@@ -158,11 +162,11 @@ pub fn extract(doc: &Document) -> (Extracted, Vec<Diagnostic>) {
             }
         }
     }
-    let title = match &fm.title {
-        Some(t) if !title::is_generic(t) => t.clone(),
+    let (title, title_guessed) = match &fm.title {
+        Some(t) if !title::is_generic(t) => (t.clone(), false),
         _ => {
             inferred.push("title");
-            found_title
+            (found_title.text, found_title.guessed)
         }
     };
     inferred.sort_unstable();
@@ -183,6 +187,7 @@ pub fn extract(doc: &Document) -> (Extracted, Vec<Diagnostic>) {
             .collect(),
         inferred,
         window,
+        title_guessed,
     };
     (extracted, diagnostics)
 }

@@ -3,8 +3,9 @@
 //! `**Timeline:**`, `#### Root cause and resolution`).
 
 use super::datetime;
-use super::mentions;
+use crate::cues;
 use crate::parse::{Block, BlockKind};
+use crate::taxonomy::Analysed;
 
 /// The canonical sections of a postmortem.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -152,13 +153,17 @@ fn entries_of(block: &Block) -> Vec<Entry> {
         }
         BlockKind::Paragraph => unwrap_lines(&block.text)
             .into_iter()
-            .map(|(i, line)| match stray_heading(&line) {
-                Some((level, name)) => entry(EntryKind::Heading(level), name, None, block.line + i),
-                None => {
-                    let lead = if i == 0 { block.lead.clone() } else { None };
-                    entry(EntryKind::Line, &line, lead, block.line + i)
-                }
-            })
+            .map(
+                |(i, line)| match stray_heading(&line).or_else(|| unspaced_heading(&line)) {
+                    Some((level, name)) => {
+                        entry(EntryKind::Heading(level), name, None, block.line + i)
+                    }
+                    None => {
+                        let lead = if i == 0 { block.lead.clone() } else { None };
+                        entry(EntryKind::Line, &line, lead, block.line + i)
+                    }
+                },
+            )
             .collect(),
         BlockKind::ListItem { depth, checked, .. } => {
             let kind = EntryKind::Item {
@@ -217,23 +222,21 @@ fn stray_heading(line: &str) -> Option<(u8, &str)> {
     (hashes <= 6 && classify_heading(name) != SectionKind::Other).then_some((hashes as u8, name))
 }
 
+/// A heading written without the space after its `#`s ("##Timeline"), which Markdown renders
+/// as text: its level and name. Only a short line whose name starts with a letter counts.
+fn unspaced_heading(line: &str) -> Option<(u8, &str)> {
+    let line = line.trim();
+    let hashes = line.chars().take_while(|&c| c == '#').count();
+    let name = line[hashes..].trim_end_matches(['#', ' ']).trim();
+    let starts_with_letter = line[hashes..].starts_with(char::is_alphabetic);
+    ((1..=6).contains(&hashes) && starts_with_letter && name.split_whitespace().count() <= 12)
+        .then_some((hashes as u8, name))
+}
+
 /// Headings that close the document's analysis ("Conclusion", "Appendix"): they always
 /// start a section of their own, even when written like a label.
 fn is_closing_heading(text: &str) -> bool {
-    mentions(
-        text,
-        &[
-            "conclusion",
-            "closing",
-            "final thought",
-            "appendix",
-            "references",
-            "acknowledg",
-            "humor",
-            "diagram",
-            "signed",
-        ],
-    )
+    cues::in_text("sections", "closing", text)
 }
 
 /// A paragraph's lines with hard-wrapped prose joined again: a line that starts in
@@ -315,87 +318,28 @@ fn is_bare_section_name(text: &str) -> bool {
         && classify_heading(text) != SectionKind::Other
 }
 
-/// Maps a heading's wording to a canonical section.
+/// The section kinds a heading can name, in the order their cue lists are tried
+/// (`src/cues/sections.toml`): "Root cause and resolution" is a root-cause section, "Action
+/// items and lessons" a measures one.
+const HEADING_KINDS: [(&str, SectionKind); 8] = [
+    ("timeline", SectionKind::Timeline),
+    ("root_cause", SectionKind::RootCause),
+    ("measures", SectionKind::Measures),
+    ("lessons", SectionKind::Lessons),
+    ("resolution", SectionKind::Resolution),
+    ("impact", SectionKind::Impact),
+    ("detection", SectionKind::Detection),
+    ("summary", SectionKind::Summary),
+];
+
+/// Maps a heading's wording to a canonical section; its words are matched as words, so
+/// "Multitasking" names no section and "Because of …" no cause.
 pub fn classify_heading(heading: &str) -> SectionKind {
-    let h = heading.to_lowercase();
-    let has = |words: &[&str]| words.iter().any(|w| h.contains(w));
-    if has(&["timeline", "chronology", "sequence of events", "time line"]) {
-        SectionKind::Timeline
-    } else if has(&[
-        "root cause",
-        "contributing factor",
-        "why it happened",
-        "root-cause",
-        "rootcause",
-        "cause of",
-        "causes",
-        "what caused",
-        "trigger",
-    ]) || h.trim_matches(|c: char| !c.is_alphabetic()) == "cause"
-    {
-        SectionKind::RootCause
-    } else if has(&[
-        "corrective",
-        "preventa",
-        "preventive",
-        "action item",
-        "corrective action",
-        "preventive action",
-        "preventative action",
-        "follow-up action",
-        "action plan",
-        "what we are doing",
-        "what we're doing",
-        "what we will do",
-        "what we'll do",
-        "going forward",
-        "prevent",
-        "task",
-        "todo",
-        "to-do",
-        "remediation",
-        "follow-up",
-        "follow up",
-        "next steps",
-        "improvements",
-        "measures",
-        "prevention",
-        "recommendations",
-    ]) {
-        SectionKind::Measures
-    } else if has(&[
-        "lessons",
-        "went well",
-        "went wrong",
-        "got lucky",
-        "learnings",
-        "takeaways",
-    ]) {
-        SectionKind::Lessons
-    } else if has(&[
-        "resolution",
-        "recovery",
-        "mitigation",
-        "how we fixed",
-        "the fix",
-        "resolving",
-    ]) {
-        SectionKind::Resolution
-    } else if has(&["impact"]) {
-        SectionKind::Impact
-    } else if has(&["detection", "how we noticed"]) {
-        SectionKind::Detection
-    } else if has(&[
-        "summary",
-        "overview",
-        "what happened",
-        "description",
-        "background",
-    ]) {
-        SectionKind::Summary
-    } else {
-        SectionKind::Other
-    }
+    let text = Analysed::new(heading);
+    HEADING_KINDS
+        .iter()
+        .find(|(list, _)| cues::list("sections", list).any_in(&text))
+        .map_or(SectionKind::Other, |(_, kind)| *kind)
 }
 
 #[cfg(test)]
@@ -427,6 +371,13 @@ mod tests {
             ("## Lessons Learned", SectionKind::Lessons),
             ("## Detection", SectionKind::Detection),
             ("# Impact", SectionKind::Impact),
+            ("## Why did it happen?", SectionKind::RootCause),
+            ("## What are we doing about it?", SectionKind::Measures),
+            ("## Next steps", SectionKind::Measures),
+            ("## Going forward", SectionKind::Measures),
+            ("##Timeline", SectionKind::Timeline),
+            ("## Multitasking on call", SectionKind::Other),
+            ("## Because of the holidays", SectionKind::Other),
         ];
         for (md, kind) in table {
             let found = kinds(&format!("{md}\n\nsome text\n"));

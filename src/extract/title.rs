@@ -1,27 +1,29 @@
-//! The document's own title: the first heading that is not a generic word, cleaned of
-//! "Title:"/"Postmortem:" prefixes; else a short title made from the root cause.
+//! The document's own title: its title heading — a top-level heading, or a heading above
+//! the first section — cleaned of "Title:"/"Postmortem:" prefixes; never a section heading,
+//! a part of the document ("Authors"), a time or a question. Without one, a short title is
+//! made from the root cause or the summary (a guess `pmkb check` reports). Vocabulary:
+//! `src/cues/titles.toml`.
 
-use super::sections::{Section, SectionKind};
+use super::datetime;
+use super::sections::{Section, SectionKind, classify_heading};
+use crate::cues;
+use crate::taxonomy::Analysed;
 
-const GENERIC: &[&str] = &[
-    "postmortem",
-    "post mortem",
-    "post-mortem",
-    "postmortem report",
-    "incident",
-    "incident report",
-    "incident postmortem",
-    "issue summary",
-    "summary",
-    "untitled",
-    "report",
-];
+/// The title found, and whether it had to be made up from the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundTitle {
+    /// The title.
+    pub text: String,
+    /// True when no title heading was found and the title was made from a sentence or the
+    /// file name.
+    pub guessed: bool,
+}
 
 /// Whether a heading says nothing specific about this incident.
 pub fn is_generic(title: &str) -> bool {
-    let t = strip_numbering(title).to_lowercase();
-    let t = t.trim_matches(|c: char| !c.is_alphanumeric());
-    t.is_empty() || GENERIC.contains(&t) || GENERIC.contains(&t.replace(['-', '_'], " ").as_str())
+    let t = strip_numbering(title);
+    let words = Analysed::new(t);
+    words.is_empty() || cues::list("titles", "generic").whole(&words)
 }
 
 /// "0x19. Postmortem", "0x19-postmortem", "1. Summary" → the words after the numbering.
@@ -33,51 +35,71 @@ fn strip_numbering(title: &str) -> &str {
     t.trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '.' | '-' | ')' | ' '))
 }
 
+/// Separators written between a title's prefix and its subject.
+const SEPARATORS: [char; 5] = [':', '-', '–', '—', '|'];
+
 /// Removes "Title:", "Postmortem:", "Incident Report -" and similar prefixes.
 pub fn clean(title: &str) -> String {
     let mut t = title.trim().trim_matches(['*', '_', '#']).trim();
     loop {
-        let lower = t.to_lowercase();
-        let prefix = [
-            "title",
-            "postmortem",
-            "post-mortem",
-            "post mortem",
-            "incident report",
-            "incident",
-            "outage report",
-        ]
-        .iter()
-        .find(|p| {
-            lower.starts_with(*p)
-                && lower[p.len()..]
-                    .trim_start()
-                    .starts_with([':', '-', '–', '—', '|'])
-        });
-        match prefix {
-            Some(p) => {
-                t = t[p.len()..]
-                    .trim_start()
-                    .trim_start_matches([':', '-', '–', '—', '|'])
-                    .trim()
-            }
+        let words = Analysed::new(t);
+        let cut = cues::list("titles", "prefixes")
+            .opening(&words)
+            .map(|end| words.end_of(end, t))
+            .filter(|&at| t[at..].trim_start().starts_with(SEPARATORS));
+        match cut {
+            Some(at) => t = t[at..].trim_start().trim_start_matches(SEPARATORS).trim(),
             None => break,
         }
     }
     t.trim_end_matches([':', '.']).trim().to_owned()
 }
 
-/// Picks the title from headings, falling back to the root cause or summary text and
-/// finally the file name.
-pub fn find_title(sections: &[Section], root_cause: Option<&str>, file_stem: &str) -> String {
+/// Whether a heading can be the document's title: not a section of a postmortem, not a part
+/// of the document ("Authors", "Misc"), not a question, not a time ("At 8:22 am GMT+1").
+fn can_be_title(heading: &str) -> bool {
+    let words = Analysed::new(heading);
+    // A clock time among the first words ("At 8:22 am", "14:05 UTC - paged"); a date alone
+    // ("20-10-2025 - Cloud outage") may open a title.
+    let opens_with_time = heading.split_whitespace().take(3).any(|w| {
+        w.starts_with(|c: char| c.is_ascii_digit())
+            && w.contains([':', '.'])
+            && datetime::find_time(w).is_some()
+    });
+    // A long heading that happens to hold a section word ("Checkout impacted by a bad
+    // index") is a title; a section heading is short.
+    let section = classify_heading(heading) != SectionKind::Other && words.len() < 5;
+    !is_generic(heading)
+        && heading.chars().any(char::is_alphabetic)
+        && !section
+        && !cues::list("sections", "closing").any_in(&words)
+        && !cues::list("sections", "people").whole(&words)
+        && !cues::list("titles", "rejects").whole(&words)
+        && !heading.trim_end().ends_with('?')
+        && !opens_with_time
+}
+
+/// Picks the title: the document's title heading (a level-1 heading, or one above the first
+/// recognised section), else a short title from the root cause or the summary, else the file
+/// name.
+pub fn find_title(sections: &[Section], root_cause: Option<&str>, file_stem: &str) -> FoundTitle {
+    let first_section = sections
+        .iter()
+        .position(|s| s.kind != SectionKind::Other)
+        .unwrap_or(sections.len());
     let from_heading = sections
         .iter()
-        .filter(|s| s.level <= 6 && !s.heading.is_empty())
-        .filter(|s| s.kind == SectionKind::Other || s.level == 1)
-        .map(|s| clean(&s.heading))
-        .find(|t| !is_generic(t) && t.chars().any(char::is_alphabetic));
-    if let Some(title) = from_heading {
-        return title;
+        .enumerate()
+        .filter(|(i, s)| {
+            s.level <= 6 && !s.heading.is_empty() && (s.level == 1 || *i < first_section)
+        })
+        .map(|(_, s)| clean(&s.heading))
+        .find(|t| can_be_title(t));
+    if let Some(text) = from_heading {
+        return FoundTitle {
+            text,
+            guessed: false,
+        };
     }
     let summary = sections
         .iter()
@@ -85,27 +107,26 @@ pub fn find_title(sections: &[Section], root_cause: Option<&str>, file_stem: &st
         .flat_map(|s| s.entries.iter())
         .map(|e| e.text.as_str())
         .find(|t| t.split_whitespace().count() >= 4);
-    root_cause
+    let text = root_cause
         .or(summary)
         .map(short_title)
         .filter(|t| !is_generic(t))
-        .unwrap_or_else(|| file_stem.replace(['-', '_'], " "))
+        .unwrap_or_else(|| file_stem.replace(['-', '_'], " "));
+    FoundTitle {
+        text,
+        guessed: true,
+    }
 }
 
 /// The first clause of a sentence, capitalised and cut to about ten words.
 fn short_title(text: &str) -> String {
     let text = text.trim();
-    let lower = text.to_lowercase();
-    let skip = [
-        "the root cause of the outage was ",
-        "the root cause of the issue was ",
-        "the root cause was ",
-        "root cause: ",
-    ]
-    .iter()
-    .find(|p| lower.starts_with(*p))
-    .map_or(0, |p| p.len());
+    let words = Analysed::new(text);
+    let skip = cues::list("titles", "cause_openers")
+        .opening(&words)
+        .map_or(0, |end| words.end_of(end, text));
     let clause = text[skip..]
+        .trim_start_matches([':', ' '])
         .split(['.', ';', ',', '('])
         .next()
         .unwrap_or("")
@@ -121,6 +142,12 @@ fn short_title(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::parse_blocks;
+
+    fn title(md: &str) -> FoundTitle {
+        let sections = crate::extract::sections::sections(&parse_blocks(md, 1));
+        find_title(&sections, None, "file-name")
+    }
 
     #[test]
     fn cleans_prefixes() {
@@ -130,6 +157,7 @@ mod tests {
             "DNS zone deleted"
         );
         assert_eq!(clean("**Cache stampede**"), "Cache stampede");
+        assert_eq!(clean("Incidental cache flush"), "Incidental cache flush");
     }
 
     #[test]
@@ -153,5 +181,36 @@ mod tests {
             short_title("The root cause was a full disk on the order hosts, caused by debug logs."),
             "A full disk on the order hosts"
         );
+    }
+
+    #[test]
+    fn the_title_heading_not_a_section_part_time_or_question() {
+        let found = title("# Checkout outage of May 3\n\n## Summary\n\nIt broke.\n");
+        assert_eq!(found.text, "Checkout outage of May 3");
+        assert!(!found.guessed);
+        // Headings that are parts of the document, times or questions are never the title.
+        for md in [
+            "## Authors\n\nAna, Bo\n\n## Summary\n\nThe cart service returned errors to every shopper.\n",
+            "### Misc\n\nnotes\n\n## Summary\n\nThe cart service returned errors to every shopper.\n",
+            "## At 8:22 am GMT+1\n\nThe cart service returned errors to every shopper.\n",
+            "## What could have gone better\n\nMore checks.\n\n## Summary\n\nThe cart service returned errors to every shopper.\n",
+            "## Who was paged?\n\nThe cart service returned errors to every shopper.\n",
+        ] {
+            let found = title(md);
+            assert!(found.guessed, "{md}: {found:?}");
+            assert_eq!(
+                found.text, "The cart service returned errors to every shopper",
+                "{md}"
+            );
+        }
+        let found = title("# Checkout impacted by a bad index\n\n## Impact\n\nAll shoppers.\n");
+        assert_eq!(found.text, "Checkout impacted by a bad index");
+        let found = title("# 2024-05-03 - Cache cluster lost\n\n## Impact\n\nAll shoppers.\n");
+        assert_eq!(found.text, "2024-05-03 - Cache cluster lost");
+        // A section heading further down is not the title either.
+        let found = title(
+            "Some intro text here for the page.\n\n## Timeline\n\n- 10:00 alert\n\n## Cache cluster\n\nmore\n",
+        );
+        assert!(found.guessed, "{found:?}");
     }
 }

@@ -1,12 +1,11 @@
 //! Timeline phases: what one timeline entry says the responders were doing — detecting,
 //! investigating, following a misleading path, escalating, having identified the cause,
-//! mitigating, resolving — recognised from its wording with the taxonomy's phrase matcher.
-
-use std::sync::OnceLock;
+//! mitigating, resolving — recognised from its wording with the cue vocabulary (`src/cues/phases.toml`).
 
 use serde::Serialize;
 
-use crate::taxonomy::{Phrases, analyse};
+use crate::cues;
+use crate::taxonomy::{Analysed, Phrases};
 
 /// A phase of incident response. The order is the priority used to pick the phase an
 /// entry starts when it mentions several (the later the stronger).
@@ -87,213 +86,46 @@ pub struct EntryPhases {
     pub rules_out: bool,
 }
 
-/// Cue phrases per phase, in the taxonomy phrase syntax (`*` prefix, `|` alternatives,
-/// `~N` gap).
-const CUES: &[(Phase, &[&str])] = &[
-    (
-        Phase::Detected,
-        &[
-            "detect*",
-            "alert*",
-            "alarm*",
-            "notic*",
-            "pager|pagerduty",
-            "page|pages on call~1",
-            "user|customer|merchant|support|client report*~2",
-            "user|customer|merchant|client complain*~2",
-            "first customer*|user*|report*|ticket*|complain*~1",
-        ],
-    ),
-    (
-        Phase::Investigating,
-        &[
-            "investig*",
-            "troubleshoot*",
-            "look|looked|looking|looks into|at|for~1",
-            "diagnos*",
-            "analy*",
-            "review*",
-            "examin*",
-            "check|checked|checking|checks",
-            "inspect*",
-            "bisect*",
-        ],
-    ),
-    (
-        Phase::Escalated,
-        &[
-            "escalat*",
-            "page|pages on call~1",
-            "notified",
-            "call|called in",
-            "brought|bring in",
-            "loop|looped in",
-            "engag*",
-            "hand|handed over",
-            "war room",
-            "incident declar*~1",
-            "declar* incident~2",
-        ],
-    ),
-    (
-        Phase::Misleading,
-        &[
-            "mislead*",
-            "misled",
-            "red herring",
-            "wrong|false path|lead|track|direction|assumption",
-            "initial|initially|first suspect*~3",
-            "was|were suspected",
-            "initial|initially assum*~3",
-            "assum*",
-            "wrongly|incorrectly|mistakenly",
-            "initial|initially focus*~3",
-            "first|initial hypothes*~1",
-            "no effect|improvement|change",
-            "did not help",
-            "dead end",
-        ],
-    ),
-    (
-        Phase::Mitigated,
-        &[
-            "mitig*",
-            "workaround",
-            "temporar*",
-            "roll|rolled|rolling back",
-            "rollback",
-            "revert*",
-            "failover",
-            "fail|failed|failing over",
-            "rate limit*",
-            "shed load|traffic|requests",
-            "partial* restor*|recover*~2",
-            "still fail*|degrad*|down~2",
-            "stabili*",
-            "relief|reliev*",
-            "scale|scaled|scaling down|to|up|out~1",
-        ],
-    ),
-    (
-        Phase::Resolved,
-        &[
-            "fully operational|restored|recovered",
-            "back to normal",
-            "return* to normal",
-            "normal level*",
-            "baseline",
-            "restor*",
-            "service|services|system|systems recover*~2",
-            "incident|ticket close*~2",
-            "close* incident|ticket~2",
-            "all clear",
-            "fix|fixed the problem|issue|outage~2",
-        ],
-    ),
+/// The phases read from wording and their cue lists: detection and investigation are the
+/// sentence roles of `src/cues/roles.toml` (the same words mark those roles in a summary or a
+/// root-cause section), the rest are in `src/cues/phases.toml`.
+const CUES: [(Phase, &str, &str); 6] = [
+    (Phase::Detected, "roles", "detection"),
+    (Phase::Investigating, "roles", "investigation"),
+    (Phase::Escalated, "phases", "escalated"),
+    (Phase::Misleading, "phases", "misleading"),
+    (Phase::Mitigated, "phases", "mitigated"),
+    (Phase::Resolved, "phases", "resolved"),
 ];
 
-/// Cue words matched as written, because the stemmer gives them the stem of a noun that
-/// says nothing about the phase ("paged" and "status page", "resolved" and "DNS resolver").
-const AS_WRITTEN: &[(Phase, &[&str])] = &[
-    (Phase::Detected, &["paged"]),
-    (Phase::Escalated, &["paged", "paging"]),
-    (
-        Phase::Resolved,
-        &["resolved", "resolve", "resolves", "resolving"],
-    ),
-];
-
-/// Wording that names the root cause outright; it counts even beside a misleading cue.
-const IDENTIFIED_STRONG: &[&str] = &[
-    "root cause identif*~3",
-    "cause identif*",
-    "identif*|found|determin*|discover*|pinpoint*|confirm*|trace*|isolat* root|actual|real cause~3",
-    "identif*|found|determin*|discover*|pinpoint*|confirm*|isolat* the cause~2",
-    "root of the problem|issue",
-    "culprit",
-    "trace* to|back~2",
-];
-
-/// Wording that finds something; it names the cause only when nothing in the same entry
-/// says the lead was wrong ("identified high latency; initially suspected the disks").
-const IDENTIFIED_WEAK: &[&str] = &[
-    "identif*",
-    "spot*",
-    "recogni*",
-    "discover*",
-    "reveal*",
-    "found",
-    "pinpoint*",
-    "determin*",
-];
-
-/// Stems of finding verbs that, after "to", state an intention ("initiated to identify the
-/// root cause"), not a finding.
-const FINDING_VERBS: &[&str] = &[
-    "identifi", "find", "determin", "pinpoint", "discov", "isol", "trace", "confirm",
-];
-
-/// Wording that drops an earlier hypothesis.
-const RULES_OUT: &[&str] = &[
-    "rule|ruled|ruling out",
-    "found|discovered|showed no~1",
-    "no anomal*",
-    "not the cause|culprit|problem|issue",
-    "turn* out not~1",
-];
-
-struct Compiled {
-    cues: Vec<(Phase, Phrases)>,
-    strong: Phrases,
-    weak: Phrases,
-    rules_out: Phrases,
-}
-
-fn compiled() -> &'static Compiled {
-    static COMPILED: OnceLock<Compiled> = OnceLock::new();
-    COMPILED.get_or_init(|| {
-        let compile = |list: &[&str]| Phrases::compile("timeline phases", list).expect("valid");
-        Compiled {
-            cues: CUES.iter().map(|(p, l)| (*p, compile(l))).collect(),
-            strong: compile(IDENTIFIED_STRONG),
-            weak: compile(IDENTIFIED_WEAK),
-            rules_out: compile(RULES_OUT),
-        }
-    })
+fn cue(name: &str) -> &'static Phrases {
+    cues::list("phases", name)
 }
 
 /// Classifies one timeline entry's text.
 pub fn classify(text: &str) -> EntryPhases {
-    let c = compiled();
-    let tokens = analyse(text);
-    let lower = text.to_lowercase();
-    let words = affirmed_words(&lower);
-    let rules_out = c.rules_out.any_in(&tokens);
-    let affirmed = without_negated(&tokens);
-    let mut mentions: Vec<Phase> = c
-        .cues
+    let words = Analysed::new(text);
+    let rules_out = cue("rules_out").any_in(&words);
+    let affirmed = without_negated(&words);
+    let mut mentions: Vec<Phase> = CUES
         .iter()
-        .filter(|(phase, phrases)| {
+        .filter(|(phase, topic, list)| {
             // Negations are what misleading wording is made of ("no effect"); elsewhere
             // they deny the cue ("no alert", "not paging").
-            let tokens = if *phase == Phase::Misleading {
-                &tokens
+            let words = if *phase == Phase::Misleading {
+                &words
             } else {
                 &affirmed
             };
-            phrases.any_in(tokens)
+            cues::list(topic, list).any_in(words)
         })
-        .map(|(phase, _)| *phase)
-        .chain(
-            AS_WRITTEN
-                .iter()
-                .filter(|(_, cues)| words.iter().any(|w| cues.contains(w)))
-                .map(|(phase, _)| *phase),
-        )
+        .map(|(phase, _, _)| *phase)
         .collect();
     let doubtful = rules_out || mentions.contains(&Phase::Misleading);
     let findings = without_intentions(affirmed);
-    if c.strong.any_in(&findings) || (!doubtful && c.weak.any_in(&findings)) {
+    if cue("identified_strong").any_in(&findings)
+        || (!doubtful && cue("identified_weak").any_in(&findings))
+    {
         mentions.push(Phase::Identified);
     }
     mentions.sort_unstable();
@@ -305,49 +137,34 @@ pub fn classify(text: &str) -> EntryPhases {
     }
 }
 
-/// Words that deny the word after them.
-const NEGATIONS: &[&str] = &["no", "not", "without", "never"];
-
-/// The stems with every word right after a negation blanked out, and its other
-/// occurrences too: "No alert: the cart alert watches completions" has no alert at all.
-fn without_negated(tokens: &[String]) -> Vec<String> {
-    let denied: Vec<&str> = tokens
-        .windows(2)
-        .filter(|w| NEGATIONS.contains(&w[0].as_str()))
-        .map(|w| w[1].as_str())
+/// The text with every word right after a negation blanked out, and its other occurrences
+/// too: "No alert: the cart alert watches completions" has no alert at all.
+fn without_negated(text: &Analysed) -> Analysed {
+    let negations = cue("negations");
+    let denied: Vec<&str> = (1..text.len())
+        .filter(|&i| negations.at(text, i - 1))
+        .map(|i| text.stems[i].as_str())
         .collect();
-    tokens
-        .iter()
-        .map(|t| {
-            if denied.contains(&t.as_str()) {
-                String::new()
-            } else {
-                t.clone()
-            }
-        })
-        .collect()
-}
-
-/// The lower-cased words of a text that are not right after a negation ("not paging").
-fn affirmed_words(lower: &str) -> Vec<&str> {
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    (0..words.len())
-        .filter(|&i| i == 0 || !NEGATIONS.contains(&words[i - 1]))
-        .map(|i| words[i])
-        .collect()
-}
-
-/// The stems with every "to <finding verb>" verb blanked out.
-fn without_intentions(mut tokens: Vec<String>) -> Vec<String> {
-    for i in 1..tokens.len() {
-        if tokens[i - 1] == "to" && FINDING_VERBS.iter().any(|v| tokens[i].starts_with(v)) {
-            tokens[i].clear();
+    let mut out = text.clone();
+    for i in 0..out.len() {
+        if denied.contains(&text.stems[i].as_str()) {
+            out.stems[i].clear();
+            out.words[i].clear();
         }
     }
-    tokens
+    out
+}
+
+/// The text with every finding verb after "to" blanked out.
+fn without_intentions(mut text: Analysed) -> Analysed {
+    let (intention, verbs) = (cue("intention"), cue("finding_verbs"));
+    for i in 1..text.len() {
+        if intention.at(&text, i - 1) && verbs.at(&text, i) {
+            text.stems[i].clear();
+            text.words[i].clear();
+        }
+    }
+    text
 }
 
 #[cfg(test)]

@@ -20,6 +20,64 @@ pub fn english_analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// The analyzer of words as written: the English analyzer without the stemmer, so its
+/// tokens line up with the stems one for one.
+fn word_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(LowerCaser)
+        .build()
+}
+
+/// A text as the phrase engine sees it: its words, lowercased, and their stems, position for
+/// position.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Analysed {
+    /// The words as written, lowercased (`paged`).
+    pub words: Vec<String>,
+    /// Their English stems (`page`).
+    pub stems: Vec<String>,
+    /// Where each word stands in the text (byte range).
+    pub spans: Vec<std::ops::Range<usize>>,
+}
+
+impl Analysed {
+    /// Analyses `text` (builds both analyzers; for many short texts that is still cheap).
+    pub fn new(text: &str) -> Self {
+        let mut words = Vec::new();
+        let mut spans = Vec::new();
+        let mut analyzer = word_analyzer();
+        let mut stream = analyzer.token_stream(text);
+        while stream.advance() {
+            let token = stream.token();
+            words.push(token.text.clone());
+            spans.push(token.offset_from..token.offset_to);
+        }
+        Self {
+            words,
+            stems: stems(&mut english_analyzer(), text),
+            spans,
+        }
+    }
+
+    /// The byte offset in the text where word `at` ends (the text's length past the last).
+    pub fn end_of(&self, at: usize, text: &str) -> usize {
+        at.checked_sub(1)
+            .and_then(|i| self.spans.get(i))
+            .map_or(if at == 0 { 0 } else { text.len() }, |s| s.end)
+    }
+
+    /// Number of words.
+    pub fn len(&self) -> usize {
+        self.stems.len()
+    }
+
+    /// Whether the text has no words.
+    pub fn is_empty(&self) -> bool {
+        self.stems.is_empty()
+    }
+}
+
 /// Runs `analyzer` over `text` and returns the stems in order.
 ///
 /// Takes the analyzer by `&mut` so callers analysing many strings build it only once.

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use tantivy::tokenizer::TextAnalyzer;
 
 use super::TaxonomyError;
-use super::analyze::stems;
+use super::analyze::{Analysed, stems};
 
 /// One compiled phrase: a sequence of positions, each accepting any of a few stems.
 ///
@@ -15,6 +15,8 @@ use super::analyze::stems;
 /// - `a|b` at one position accepts either word (each alternative must be one word);
 /// - `word*` matches any word whose stem starts with `word` (lowercased, not stemmed), or whose
 ///   stem (5+ letters) is the start of `word`;
+/// - `=word` matches the word exactly as written (lowercased, not stemmed): "=paged" does
+///   not match "page", whose stem it shares;
 /// - `~N` lets up to N other words sit between the phrase's words (in order);
 /// - `^W` gives the phrase weight W (default 1.0).
 #[derive(Debug, Clone, PartialEq)]
@@ -33,12 +35,16 @@ const MIN_CUT_STEM: usize = 5;
 enum Alt {
     Exact(String),
     Prefix(String),
+    Written(String),
 }
 
 impl Alt {
-    fn accepts(&self, stem: &str) -> bool {
+    /// Whether the word at `at` of `text` fits this alternative.
+    fn accepts(&self, text: &Analysed, at: usize) -> bool {
+        let stem = text.stems[at].as_str();
         match self {
             Alt::Exact(s) => s == stem,
+            Alt::Written(w) => text.words.get(at).is_some_and(|word| word == w),
             // The stemmer may cut inside the prefix ("autoscaling" -> "autosc"), so a stem that is
             // itself a long-enough start of the prefix also counts.
             Alt::Prefix(p) => {
@@ -89,7 +95,7 @@ impl Pattern {
                 let mut alts = Vec::new();
                 for alt in word.split('|') {
                     let mut got = compile_word(analyzer, alt);
-                    if got.len() != 1 || got[0].len() != 1 {
+                    if alt.is_empty() || got.len() != 1 || got[0].len() != 1 {
                         return Err(bad(&format!(
                             "alternative '{alt}' must be exactly one word"
                         )));
@@ -117,21 +123,28 @@ impl Pattern {
         self.positions.iter().all(|alts| {
             alts.iter().any(|a| match a {
                 Alt::Exact(stem) => present.contains(stem),
-                Alt::Prefix(_) => true,
+                Alt::Prefix(_) | Alt::Written(_) => true,
             })
         })
     }
 
     /// Whether the phrase occurs in the clause.
     pub(crate) fn occurs_in_clause(&self, clause: &Clause) -> bool {
-        self.may_occur(&clause.present) && self.occurs_in(&clause.tokens)
+        self.may_occur(&clause.present)
+            && self.find_in(&clause.text, 0..clause.text.len()).is_some()
     }
 
-    /// Whether the phrase occurs in `tokens` (in order, with at most `slop` words in between).
-    pub(crate) fn occurs_in(&self, tokens: &[String]) -> bool {
+    /// The word span `[first, last + 1)` of the phrase's first occurrence in `text` that
+    /// starts within `starts` (in order, with at most `slop` words in between).
+    pub(crate) fn find_in(
+        &self,
+        text: &Analysed,
+        starts: std::ops::Range<usize>,
+    ) -> Option<(usize, usize)> {
+        let len = text.stems.len();
         let first = &self.positions[0];
-        'start: for start in 0..tokens.len() {
-            if !first.iter().any(|a| a.accepts(&tokens[start])) {
+        'start: for start in starts.start..starts.end.min(len) {
+            if !first.iter().any(|a| a.accepts(text, start)) {
                 continue;
             }
             let mut at = start;
@@ -139,10 +152,10 @@ impl Pattern {
             for pos in &self.positions[1..] {
                 let mut next = at + 1;
                 loop {
-                    if next >= tokens.len() || gaps + (next - at - 1) > self.slop {
+                    if next >= len || gaps + (next - at - 1) > self.slop {
                         continue 'start;
                     }
-                    if pos.iter().any(|a| a.accepts(&tokens[next])) {
+                    if pos.iter().any(|a| a.accepts(text, next)) {
                         break;
                     }
                     next += 1;
@@ -150,15 +163,21 @@ impl Pattern {
                 gaps += next - at - 1;
                 at = next;
             }
-            return true;
+            return Some((start, at + 1));
         }
-        false
+        None
     }
 }
 
 /// One word of a phrase: a prefix pattern, or the stems the analyzer makes of it
 /// ("ci/cd" gives two positions).
 fn compile_word(analyzer: &mut TextAnalyzer, word: &str) -> Vec<Vec<Alt>> {
+    if let Some(written) = word.strip_prefix('=') {
+        let w = written.to_lowercase();
+        if !w.is_empty() && w.chars().all(char::is_alphanumeric) {
+            return vec![vec![Alt::Written(w)]];
+        }
+    }
     if let Some(prefix) = word.strip_suffix('*') {
         let p = prefix.to_lowercase();
         if !p.is_empty() && p.chars().all(char::is_alphanumeric) {
@@ -171,16 +190,16 @@ fn compile_word(analyzer: &mut TextAnalyzer, word: &str) -> Vec<Vec<Alt>> {
         .collect()
 }
 
-/// One analysed clause: its stems in order, and the set of them.
+/// One analysed clause: its words and stems in order, and the set of the stems.
 pub(crate) struct Clause {
-    tokens: Vec<String>,
+    text: Analysed,
     present: HashSet<String>,
 }
 
 impl Clause {
-    pub(crate) fn new(tokens: Vec<String>) -> Self {
-        let present = tokens.iter().cloned().collect();
-        Self { tokens, present }
+    pub(crate) fn new(text: Analysed) -> Self {
+        let present = text.stems.iter().cloned().collect();
+        Self { text, present }
     }
 }
 

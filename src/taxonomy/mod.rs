@@ -14,59 +14,19 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+pub use analyze::Analysed;
+use analyze::clauses;
 pub use analyze::english_analyzer;
-use analyze::{clauses, stems};
 use classify::{Clause, Pattern, Rules};
 pub use phrases::{Phrases, analyse};
 
 /// The vocabulary shipped with pmkb, kept as data so sites can read and override it.
 const DEFAULT_TOML: &str = include_str!("default.toml");
 
-/// Phrases marking a clause of a root-cause statement as a hypothesis that was dropped
-/// ("network was ruled out", "initially suspected the cache"): TAXONOMY.md says such
-/// misleading paths are not root causes, so those clauses are not classified.
-const IGNORED_CLAUSE_MARKERS: &[&str] = &[
-    "rule out",
-    "ruled out",
-    "mislead*",
-    "suspect",
-    "suspicion",
-    "assum*",
-    "hypothes*",
-    "red herring",
-    "unrelated",
-    "not related",
-    "not the cause",
-    "not the root cause",
-    "not the culprit",
-    "not the issue",
-    "not the problem",
-    "no anomal*",
-    "no evidence",
-    "found no",
-    "no issues",
-    "no errors",
-    "false lead",
-    "wrong path",
-    "wrong direction",
-    "dead end",
-    // Handing the incident over names the responders, not the cause.
-    // ("privilege escalation" stems alike, so the clause must name who it went to.)
-    "escalated|escalate to team|teams|engineer|engineers|engineering|sre|oncall|call|lead|leads|manager|managers|support~5",
-    "escalated|escalate the incident|issue|problem|outage|ticket~1",
-    // Fixes, not causes: what was done to resolve the outage names components that did not fail.
-    "resolution",
-    "resolve|resolved by",
-    "to resolve",
-    "fixed|mitigated|restored by",
-    "to fix",
-    "to mitigate",
-    "the fix",
-    "workaround",
-    "we restored",
-    "service was restored",
-    "increased|increase|raised|added|scaled|upgraded|expanded|adjusted to handle|accommodate~4",
-];
+/// The cue lists (`src/cues/roles.toml`) whose clauses a root-cause statement holds but which
+/// are no cause: ruled-out hypotheses (TAXONOMY.md: misleading paths are not root causes),
+/// handing the incident over, and the fix.
+const NOT_CAUSE_ROLES: [&str; 3] = ["ruled_out", "handover", "fix"];
 
 /// A set of categories: root causes (components and mechanisms) and corrective measures.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -255,22 +215,24 @@ impl Taxonomy {
     /// Root-cause slugs (components and mechanisms together) for a root-cause statement, sorted,
     /// deduplicated. Clauses that describe a ruled-out or misleading hypothesis are ignored.
     pub fn classify_root_cause(&self, text: &str) -> Vec<String> {
-        let mut analyzer = english_analyzer();
-        let markers = ignored_clause_markers();
         let analysed: Vec<Clause> = clauses(text)
             .iter()
-            .map(|c| Clause::new(stems(&mut analyzer, c)))
-            .filter(|clause| !markers.iter().any(|m| m.occurs_in_clause(clause)))
+            .map(|c| Analysed::new(c))
+            .filter(|c| {
+                !NOT_CAUSE_ROLES
+                    .iter()
+                    .any(|role| crate::cues::list("roles", role).any_in(c))
+            })
+            .map(Clause::new)
             .collect();
         assign(&self.root_causes, &analysed)
     }
 
     /// Measure slugs for one measure/action item text, sorted, deduplicated.
     pub fn classify_measure(&self, text: &str) -> Vec<String> {
-        let mut analyzer = english_analyzer();
         let analysed: Vec<Clause> = clauses(text)
             .iter()
-            .map(|c| Clause::new(stems(&mut analyzer, c)))
+            .map(|c| Clause::new(Analysed::new(c)))
             .collect();
         assign(&self.measures, &analysed)
     }
@@ -310,17 +272,6 @@ fn assign(categories: &[Category], clauses: &[Clause]) -> Vec<String> {
     out.sort();
     out.dedup();
     out
-}
-
-fn ignored_clause_markers() -> &'static [Pattern] {
-    static MARKERS: OnceLock<Vec<Pattern>> = OnceLock::new();
-    MARKERS.get_or_init(|| {
-        let mut analyzer = english_analyzer();
-        IGNORED_CLAUSE_MARKERS
-            .iter()
-            .map(|m| Pattern::compile(&mut analyzer, "(ignored clause markers)", m).expect("valid"))
-            .collect()
-    })
 }
 
 fn convert(

@@ -676,3 +676,57 @@ fn rc_pushed_up_is_not_a_push() {
         ["resource-exhaustion", "storage"]
     );
 }
+
+#[test]
+fn one_ambiguous_word_does_not_make_a_measure_category() {
+    // Issue 13: "audit", "backup", "staging", "patch" alone say too little.
+    assert_eq!(
+        ms("Audit the on-call rotation so that every engineer has a named backup."),
+        ["incident-response"]
+    );
+    assert!(
+        !ms("Patch the checkout bug before the sale.").contains(&"security-hardening".to_string())
+    );
+    assert!(!ms("Staging will get its own dashboard.").contains(&"change-management".to_string()));
+    // With what they are about, they still count.
+    assert!(ms("Take nightly backups of the orders database.").contains(&"redundancy".to_string()));
+    assert!(
+        ms("Audit the configuration of every proxy.")
+            .contains(&"configuration-management".to_string())
+    );
+    assert!(
+        ms("Test every schema change in staging first.").contains(&"change-management".to_string())
+    );
+    assert!(
+        ms("Patch the kernel on all hosts for the new CVE.")
+            .contains(&"security-hardening".to_string())
+    );
+}
+
+#[test]
+fn a_release_that_shipped_the_defect_is_a_bad_change() {
+    assert!(
+        rc("A release on Tuesday shipped a function that divided by zero.")
+            .contains(&"bad-change".to_string())
+    );
+    assert!(
+        !rc("The function divided by zero when a cart was empty.")
+            .contains(&"bad-change".to_string())
+    );
+}
+
+#[test]
+fn backups_audits_and_staging_with_their_object() {
+    assert!(
+        ms("Write a backup script that renews the token if the cron job fails.")
+            .contains(&"redundancy".to_string())
+    );
+    assert!(
+        ms("We will audit the running instances against the sizing guide.")
+            .contains(&"configuration-management".to_string())
+    );
+    assert!(
+        ms("Smoke-test each PR once it is merged to staging.")
+            .contains(&"change-management".to_string())
+    );
+}
