@@ -3,7 +3,8 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::discover::Asset;
-use crate::extract::{SectionKind, datetime};
+use crate::extract::provenance::Window;
+use crate::extract::{Origin, SectionKind, TimelineEntry};
 use crate::kb::{KnowledgeBase, Postmortem};
 
 /// Files of the content folder that no postmortem links, so `pmkb build` does not
@@ -77,25 +78,23 @@ fn lint_one(pm: &Postmortem) -> Vec<Diagnostic> {
             "add the zone to the times, e.g. `10:00 AM UTC`, or set `timezone` in front matter",
         );
     }
+    let written_zone = |e: &TimelineEntry| match e.at.as_ref()?.zone.as_ref()? {
+        (zone, Origin::Written) => Some(zone.clone()),
+        (_, Origin::Carried) => None,
+    };
     if let Some(zone) = &facts.timezone
-        && let Some(entry) = facts.timeline.iter().find(|e| {
-            e.time
-                .as_deref()
-                .and_then(datetime::find_zone)
-                .is_some_and(|z| &z != zone)
-        })
+        && let Some((entry, other)) = facts
+            .timeline
+            .iter()
+            .find_map(|e| written_zone(e).filter(|z| z != zone).map(|z| (e, z)))
     {
-        let other = entry
-            .time
-            .as_deref()
-            .and_then(datetime::find_zone)
-            .unwrap_or_default();
         warn(
             entry.line,
             &format!("timeline times are in {other} but the summary says {zone}; pmkb uses {zone}"),
             "write all times in one zone, or say which one the timeline uses",
         );
     }
+    window_findings(&facts.window, facts, &mut warn);
     if facts.users_affected_pct.is_none() {
         warn(
             section_line(SectionKind::Impact).unwrap_or(summary_line),
@@ -132,4 +131,54 @@ fn lint_one(pm: &Postmortem) -> Vec<Diagnostic> {
         );
     }
     out
+}
+
+/// The outage window's guessed values (read off the timeline's shape, or computed) and the
+/// values stated elsewhere that disagree, each at its line, so a team can pin them in front
+/// matter.
+fn window_findings(
+    window: &Window,
+    facts: &crate::extract::Extracted,
+    warn: &mut impl FnMut(usize, &str, &str),
+) {
+    let values = [
+        ("started_at", facts.started_at.and_then(|m| m.to_export())),
+        ("ended_at", facts.ended_at.and_then(|m| m.to_export())),
+        (
+            "duration_minutes",
+            facts.duration_minutes.map(|m| m.to_string()),
+        ),
+    ];
+    for (field, value) in &values {
+        let (Some(value), Some(source)) = (value, window.source_of(field)) else {
+            continue;
+        };
+        let Some(line) = source.line.filter(|_| source.how.is_guess()) else {
+            continue;
+        };
+        let key = field.trim_end_matches("_minutes");
+        warn(
+            line,
+            &format!("{field} {value} was guessed {}", source.how.describe()),
+            &format!("check it, and pin it with `{key}:` in front matter if it is wrong"),
+        );
+    }
+    for conflict in &window.conflicts {
+        let kept = values
+            .iter()
+            .find(|(f, _)| *f == conflict.field)
+            .and_then(|(_, v)| v.as_deref())
+            .unwrap_or("none");
+        warn(
+            conflict.line,
+            &format!(
+                "{} here says {} but pmkb uses {kept}",
+                conflict.field, conflict.value
+            ),
+            &format!(
+                "correct the text, or pin `{}:` in front matter",
+                conflict.field.trim_end_matches("_minutes")
+            ),
+        );
+    }
 }

@@ -53,6 +53,10 @@ pub struct Span {
     pub end: Option<Moment>,
     /// The zone written next to the start or end, normalised like [`find_zone`].
     pub zone: Option<String>,
+    /// The range's length in minutes when both ends have a day and a time written, even
+    /// days without a year ("from Friday, March 3rd at 22:00 until Monday, March 6th at
+    /// 08:00" is 3480): the days count though they cannot be exported.
+    pub minutes: Option<i64>,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -243,8 +247,31 @@ fn build_span(s: Parsed, e: Option<Parsed>, year: Option<i32>) -> Option<Span> {
     if start.date.is_none() && start.time.is_none() {
         return None;
     }
+    let minutes = range_minutes(sd.zip(st), ed.zip(et));
     let zone = s.zone.or_else(|| e.and_then(|e| e.zone));
-    Some(Span { start, end, zone })
+    Some(Span {
+        start,
+        end,
+        zone,
+        minutes,
+    })
+}
+
+/// Minutes between two written days and times; year-less days are placed in the leap
+/// year 2000 (so 29 February exists), which changes nothing within the range.
+fn range_minutes(
+    start: Option<(PDate, NaiveTime)>,
+    end: Option<(PDate, NaiveTime)>,
+) -> Option<i64> {
+    let ((a, at), (b, bt)) = (start?, end?);
+    let day = |d: PDate| NaiveDate::from_ymd_opt(d.y.unwrap_or(2000), d.m, d.d);
+    let (a, b) = if a.y.is_none() && b.y.is_none() {
+        (day(a)?, day(b)?)
+    } else {
+        (a.naive()?, b.naive()?)
+    };
+    let minutes = (b.and_time(bt) - a.and_time(at)).num_minutes();
+    (minutes >= 0).then_some(minutes)
 }
 
 /// After a bare day ("On May 8, 2024, the API ... from 10:00 to 11:00 UTC"), the times that
@@ -630,6 +657,22 @@ mod tests {
         ("July 7 ~ 4:00 PM: config pushed", "16:00", "-", "-"),
         ("at 9:30 UTC the DNS record resolved", "09:30", "-", "UTC"),
         ("Tuesday, March 5, 2024", "2024-03-05", "-", "-"),
+        // Forms from older and non-US reports.
+        (
+            "15Sep94 at 0233 the router failed",
+            "1994-09-15T02:33",
+            "-",
+            "-",
+        ),
+        ("from 1900 UTC to 2100 UTC", "19:00", "21:00", "UTC"),
+        (
+            "On April 2, 2023 between the hours of 1900 and 2100 UTC, sends lagged",
+            "2023-04-02T19:00",
+            "2023-04-02T21:00",
+            "UTC",
+        ),
+        ("On 03.08.2023 at 10:00", "2023-08-03T10:00", "-", "-"),
+        ("February 24th, 15 at 10:00", "2015-02-24T10:00", "-", "-"),
         ("01-10-2024 deploy", "2024-01-10", "-", "-"),
         (
             "Sept. 5, 2024 10:00 a.m. – 11:30 a.m. EST",
@@ -686,6 +729,9 @@ mod tests {
             "It happened on June 8 last year.",
             "see main.rs:119:5",
             "Postmortem 0x19. We may 5 times retry.",
+            "Upgraded from 1.2.3 to 2.0.1 in 2019.",
+            "In 1900 the company had 2100 employees",
+            "June 8, 15 users complained",
         ] {
             assert_eq!(find_span(input), None, "{input:?}");
         }
@@ -767,6 +813,11 @@ mod tests {
             ("Sent a PATCH request and called utcnow()", None),
             ("the cat ate my est. budget", None),
             ("PT boats", None),
+            ("10:00 AM US/Pacific", Some("PT")),
+            ("all times are US/Eastern", Some("ET")),
+            ("at 10:00 Eastern the queue stalled", Some("ET")),
+            ("the Eastern region failed", None),
+            ("10 pacific ocean cables", None),
             ("a plain sentence", None),
         ];
         for (input, want) in cases {
@@ -818,6 +869,15 @@ mod tests {
             ("about 6 hours. That is from 10am GMT to 4pm GMT", Some(360)),
             ("checked every 2 hours; outage of 40 minutes", Some(40)),
             ("a day and a half after the issue arose", None),
+            ("2 and half hours", Some(150)),
+            ("seventy minutes", Some(70)),
+            ("eighty-five minutes", Some(85)),
+            ("ninety-nine minutes", Some(99)),
+            ("data may be delayed by at most 16 hours", None),
+            ("retries for up to 2 hours", None),
+            ("no more than 30 minutes of data", None),
+            ("a maximum of 4 hours", None),
+            ("at most 16 hours; the outage lasted 3 hours", Some(180)),
             ("timeout cut from 1s to 300ms", None),
             ("5m users affected", None),
             ("at 10:30 AM on June 8, 2023", None),

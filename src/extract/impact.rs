@@ -22,10 +22,42 @@ static EVERYONE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// "all users", "every customer" — unless they are the subject of what they did ("all
+/// clients tried to retry"): then the sentence is about load, not about who was affected.
 static ALL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(all|every|every single|100% of)\s+(?:of\s+)?(?:our\s+|the\s+)?(users?|customers?|clients?|visitors?|subscribers?)\b")
+    Regex::new(r"(?i)\b(all|every|every single|100% of)\s+(?:of\s+)?(?:our\s+|the\s+)?(users?|customers?|clients?|visitors?|subscribers?)\b(?:\s+(?:then\s+|all\s+)?(tried|retried|retry|retrying|started|began|reconnected|reconnecting))?")
         .expect("valid regex")
 });
+
+/// Nobody could use the service: "no one was able to log in", "no customer could complete
+/// a purchase", "nobody could reach the API".
+static NOBODY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:no one|nobody|no (?:single )?(?:user|customer|client|visitor|merchant|shopper|buyer|member|player|developer|student|learner)s?)\s+(?:\w+\s+){0,2}?(?:could|can|was able|were able|managed|succeeded)\b")
+        .expect("valid regex")
+});
+
+/// Every attempt failed: "success rate reached 0%", "launch success drops to zero",
+/// "a 0% success rate".
+static ZERO_SUCCESS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bsuccess(?:ful)?(?:\s+(?:rate|ratio))?\s+(?:\w+\s+){0,2}?(?:drop(?:s|ped)?|fell|falls|reach(?:ed|es)?|went|goes|hit|hits|was|is)\s+(?:down\s+)?(?:to\s+)?(?:zero\b|0(?:\.0+)?\s*%)|\b0(?:\.0+)?\s*%\s+success")
+        .expect("valid regex")
+});
+
+/// The whole service was out: "the hub was rendered entirely inaccessible", "the site was
+/// completely down", "a total outage" — said of the service, not one component.
+static WHOLE_SERVICE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:site|website|service|hub|app|application|platform|api|product|everything)\b[^.;]{0,40}?\b(?:entirely|completely|totally|fully)\s+(?:inaccessible|unavailable|unreachable|down|offline)\b|\b(?:total|complete|full)\s+(?:service\s+)?outage\b")
+        .expect("valid regex")
+});
+
+/// An apology or thanks addresses everyone, whoever was affected ("we apologize to
+/// everyone affected").
+fn addresses_readers(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    ["apolog", "sorry", "thank"]
+        .iter()
+        .any(|w| lower.contains(w))
+}
 
 const PEOPLE: &[&str] = &[
     "user",
@@ -117,6 +149,13 @@ fn kind_of(following: &str) -> Kind {
     }
 }
 
+/// Whether a line says every use of the service failed: nobody could use it, every
+/// attempt failed, or the whole service was out. Strong enough to be read anywhere in a
+/// document, the timeline included.
+pub fn everyone_failed(line: &str) -> bool {
+    NOBODY.is_match(line) || ZERO_SUCCESS.is_match(line) || WHOLE_SERVICE.is_match(line)
+}
+
 /// Finds the share of users affected in the given lines (in document order), preferring a
 /// share of people over one of requests, and that over a share of something else ("40% of
 /// cashiers"). None when only vague amounts are given.
@@ -142,10 +181,10 @@ pub fn users_affected(lines: &[&str]) -> Option<f64> {
         {
             consider(Kind::People, value);
         }
-        if ALL.is_match(line) {
+        if ALL.captures_iter(line).any(|c| c.get(3).is_none()) || NOBODY.is_match(line) {
             consider(Kind::People, 100.0);
         }
-        if EVERYONE.is_match(line) {
+        if (EVERYONE.is_match(line) && !addresses_readers(line)) || everyone_failed(line) {
             consider(Kind::Requests, 100.0);
         }
         if best.as_ref().is_some_and(|(k, _)| *k == Kind::People) {
@@ -193,6 +232,17 @@ mod tests {
                 Some(100.0),
             ),
             ("some users saw errors", None),
+            ("No one was able to sign in for an hour.", Some(100.0)),
+            ("no customer could complete a purchase", Some(100.0)),
+            ("Nobody could reach the dashboard", Some(100.0)),
+            ("The checkout success rate reached 0% at 10:05", Some(100.0)),
+            ("Upload success drops to zero.", Some(100.0)),
+            ("the site was rendered entirely inaccessible", Some(100.0)),
+            ("We apologize to everyone affected by the outage.", None),
+            ("All clients then tried to retry their requests", None),
+            ("No one noticed the warning for a week", None),
+            ("the success rate recovered to 99%", None),
+            ("the replica was taken completely offline", None),
         ];
         for (text, want) in table {
             assert_eq!(users_affected(&[text]), *want, "{text}");

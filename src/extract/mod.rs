@@ -3,19 +3,21 @@
 //! over what the text says. Pure: no disk, no templates.
 
 pub mod datetime;
+mod events;
 mod impact;
 mod labels;
 mod measures;
+pub mod provenance;
 mod roles;
 mod root_cause;
 pub mod sections;
-mod timeline;
+pub mod timeline;
 mod title;
 mod when;
 
 pub use measures::MeasureItem;
 pub use sections::{Section, SectionKind};
-pub use timeline::{TimelineEntry, writes_meridiem};
+pub use timeline::{Origin, Resolved, TimelineEntry};
 
 use datetime::Moment;
 
@@ -53,6 +55,8 @@ pub struct Extracted {
     pub severity: Option<String>,
     /// Services as declared, else as the body lists them.
     pub services: Vec<String>,
+    /// Where the inferred start, end and duration came from, and disagreeing values.
+    pub window: provenance::Window,
     /// The title was made up from a sentence or the file name: neither front matter nor a
     /// title heading gave one (`pmkb check` warns).
     pub title_guessed: bool,
@@ -64,7 +68,6 @@ pub fn extract(doc: &Document) -> (Extracted, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let sections = sections::sections(&doc.blocks);
     let values = labels::labelled_values(&sections);
-    let timeline = timeline::timeline(&sections);
     let measures = measures::measures(&sections);
     let (root_cause, root_cause_text) = root_cause::root_cause(&sections, &values);
     let fm = &doc.front_matter;
@@ -86,7 +89,9 @@ pub fn extract(doc: &Document) -> (Extracted, Vec<Diagnostic>) {
         title: fm.title.as_deref().unwrap_or(&found_title.text),
         published,
     };
-    let found = when::find_when(&sections, &values, &timeline, hints);
+    let year = when::document_year(&sections, &values, hints);
+    let timeline = timeline::timeline(&sections, year);
+    let found = when::find_when(&sections, &values, &timeline, hints, year);
     let impact_lines = impact_lines(&sections);
     let mut inferred = Vec::new();
     let declared_start = declared_moment(
@@ -112,24 +117,21 @@ pub fn extract(doc: &Document) -> (Extracted, Vec<Diagnostic>) {
         }
         minutes
     });
-    // Front matter `date` supplies the day only where the text gives none.
-    let found_start = match (found.start, published) {
-        (None, Some(day)) => Some(datetime::Moment {
-            date: Some(day),
-            time: None,
-        }),
-        (Some(m), Some(day)) if m.date.is_none() => Some(datetime::Moment {
-            date: Some(day),
-            ..m
-        }),
-        (m, _) => m,
-    };
-    let started_at = pick(&mut inferred, "started_at", declared_start, found_start);
-    let mut ended_at =
-        pick(&mut inferred, "ended_at", declared_end, found.end).map(|end| match &started_at {
-            Some(start) => when::end_on_start_day(start, end),
-            None => end,
-        });
+    let Window {
+        started_at,
+        ended_at,
+        duration_minutes,
+        provenance: window,
+    } = window(
+        &mut inferred,
+        found.clone(),
+        published,
+        Declared {
+            start: declared_start,
+            end: declared_end,
+            minutes: declared_minutes,
+        },
+    );
     let timezone = pick(
         &mut inferred,
         "timezone",
@@ -138,26 +140,17 @@ pub fn extract(doc: &Document) -> (Extracted, Vec<Diagnostic>) {
             .map(|z| datetime::find_zone(z).unwrap_or_else(|| z.to_owned())),
         found.zone.clone(),
     );
-    let computed = match (&started_at, &ended_at) {
-        (Some(s), Some(e)) => datetime::minutes_between(s, e),
-        _ => None,
-    };
-    let duration_minutes = pick(
-        &mut inferred,
-        "duration",
-        declared_minutes,
-        found.stated_minutes.or(computed),
-    );
-    if ended_at.is_none()
-        && let (Some(start), Some(minutes)) = (&started_at, duration_minutes)
-    {
-        ended_at = add_minutes(start, minutes);
-    }
     let users_affected_pct = pick(
         &mut inferred,
         "users_affected_pct",
         fm.users_affected,
-        impact::users_affected(&impact_lines),
+        impact::users_affected(&impact_lines).or_else(|| {
+            // A statement that nobody could use the service counts wherever it stands.
+            timeline
+                .iter()
+                .any(|e| impact::everyone_failed(&e.text))
+                .then_some(100.0)
+        }),
     );
     for section in &sections {
         for entry in &section.entries {
@@ -214,9 +207,124 @@ pub fn extract(doc: &Document) -> (Extracted, Vec<Diagnostic>) {
         inferred,
         severity,
         services,
+        window,
         title_guessed,
     };
     (extracted, diagnostics)
+}
+
+/// The outage window as front matter declares it.
+struct Declared {
+    start: Option<Moment>,
+    end: Option<Moment>,
+    minutes: Option<i64>,
+}
+
+/// The outage window picked from declared and found values, with provenance.
+struct Window {
+    started_at: Option<Moment>,
+    ended_at: Option<Moment>,
+    duration_minutes: Option<i64>,
+    provenance: provenance::Window,
+}
+
+/// Picks start, end and duration: a declared value wins; a found one is noted as inferred
+/// with where it came from. Front matter `date` supplies the day only where the text gives
+/// none; a stated duration wins over end − start, and a disagreeing end − start is kept
+/// as a conflict for `pmkb check`.
+fn window(
+    inferred: &mut Vec<&'static str>,
+    found: when::When,
+    published: Option<chrono::NaiveDate>,
+    declared: Declared,
+) -> Window {
+    use provenance::{Conflict, How, Source};
+    let mut provenance = provenance::Window {
+        conflicts: found.conflicts,
+        ..provenance::Window::default()
+    };
+    let mut start_from = found.start_from;
+    let found_start = match (found.start, published) {
+        (None, Some(day)) => {
+            start_from = Some(Source {
+                line: None,
+                how: How::Published,
+            });
+            Some(Moment {
+                date: Some(day),
+                time: None,
+            })
+        }
+        (Some(m), Some(day)) if m.date.is_none() => Some(Moment {
+            date: Some(day),
+            ..m
+        }),
+        (m, _) => m,
+    };
+    let started_at = pick(inferred, "started_at", declared.start, found_start);
+    if declared.start.is_none() && started_at.is_some() {
+        provenance.started_at = start_from;
+    }
+    let mut ended_at =
+        pick(inferred, "ended_at", declared.end, found.end).map(|end| match &started_at {
+            Some(start) => when::end_on_start_day(start, end),
+            None => end,
+        });
+    if declared.end.is_none() && ended_at.is_some() {
+        provenance.ended_at = found.end_from;
+    }
+    let computed = match (&started_at, &ended_at) {
+        (Some(s), Some(e)) if s.date.is_some() && e.date.is_some() => {
+            datetime::minutes_between(s, e).or_else(|| whole_days_between(s, e))
+        }
+        (Some(s), Some(e)) => found
+            .range_minutes
+            .or_else(|| datetime::minutes_between(s, e)),
+        _ => None,
+    };
+    if let (Some(stated), Some(computed), Some(line)) = (
+        found.stated_minutes,
+        computed,
+        found.end_from.and_then(|f| f.line),
+    ) && (stated - computed).abs() > 5
+    {
+        provenance.conflicts.push(Conflict {
+            field: "duration_minutes",
+            value: computed.to_string(),
+            line,
+        });
+    }
+    let duration_minutes = pick(
+        inferred,
+        "duration",
+        declared.minutes,
+        found.stated_minutes.or(computed),
+    );
+    if declared.minutes.is_none() && duration_minutes.is_some() {
+        provenance.duration_minutes = found.minutes_from.or(Some(Source::computed()));
+    }
+    if ended_at.is_none()
+        && let (Some(start), Some(minutes)) = (&started_at, duration_minutes)
+    {
+        ended_at = add_minutes(start, minutes);
+        provenance.ended_at = ended_at.map(|_| Source::computed());
+    }
+    Window {
+        started_at,
+        ended_at,
+        duration_minutes,
+        provenance,
+    }
+}
+
+/// Minutes between two day-only moments, in whole days ("from 2021-06-16 until
+/// 2022-04-24"); None unless both are day-only and the end is later.
+fn whole_days_between(start: &Moment, end: &Moment) -> Option<i64> {
+    if start.time.is_some() || end.time.is_some() {
+        return None;
+    }
+    let days = (end.date? - start.date?).num_days();
+    (days > 0).then_some(days * MINUTES_PER_DAY)
 }
 
 /// Whether a text mentions any of the given lower-case words or phrases: the test behind

@@ -6,7 +6,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::Serialize;
 
-use super::datetime;
+use chrono::{NaiveDate, NaiveTime};
+
+use super::datetime::{self, Moment};
 use super::sections::{Entry, EntryKind, Section, SectionKind};
 use super::{mentions, sentence_starts};
 
@@ -17,13 +19,61 @@ pub struct TimelineEntry {
     pub time: Option<String>,
     /// What happened.
     pub text: String,
-    /// The day a preceding date-only line ("01-10-2024") set for entries that give only a time.
+    /// The moment `time` names, resolved against the entries above it; None when the
+    /// entry has neither a day nor a time of day.
     #[serde(skip)]
-    pub day: Option<chrono::NaiveDate>,
+    pub at: Option<Resolved>,
     /// 1-based source line.
     #[serde(skip)]
     pub line: usize,
 }
+
+/// Whether a part of a resolved moment is written in the entry itself or carried over
+/// from the timeline around it (a date line above, an earlier entry, the heading's zone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    /// Written in the entry's own time.
+    Written,
+    /// Taken from the timeline around the entry.
+    Carried,
+}
+
+/// A timeline entry's moment: its day (when known), time of day and zone, each marked
+/// written or carried over. Later stages (`kb::timing`, `check`, the outage window) use
+/// this value and never parse the written time again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    /// The calendar day, written or carried from a date line or the entry above (rolling
+    /// over midnight when the clock goes back by at most [`MAX_ROLLOVER_MINUTES`]).
+    pub date: Option<(NaiveDate, Origin)>,
+    /// The time of day (a bare "4:00" after "1:00 PM" in an AM/PM timeline is 16:00);
+    /// None for an entry that gives its day only ("2023-03-20: tests degrade"), which
+    /// stays day-only.
+    pub time: Option<NaiveTime>,
+    /// The zone, normalised like [`datetime::find_zone`], written or carried from the
+    /// timeline's heading, a "times are in …" line or an earlier entry.
+    pub zone: Option<(String, Origin)>,
+}
+
+impl Resolved {
+    /// The wall-clock moment (day and time) without the zone.
+    pub fn moment(&self) -> Moment {
+        Moment {
+            date: self.date.map(|(d, _)| d),
+            time: self.time,
+        }
+    }
+
+    /// The zone's normalised name, whether written or carried.
+    pub fn zone_name(&self) -> Option<&str> {
+        self.zone.as_ref().map(|(z, _)| z.as_str())
+    }
+}
+
+/// The longest step back in clock time read as passing midnight (22:40 → 00:10); a bigger
+/// backwards jump is an entry written out of order and keeps the day of the entry above.
+pub const MAX_ROLLOVER_MINUTES: i64 = 16 * 60;
 
 /// Whether a timeline writes AM/PM on some of its times: then a bare "4:00" after
 /// "1:00 PM" is read as the afternoon ([`datetime::afternoon_if_ambiguous`]).
@@ -33,16 +83,109 @@ pub fn writes_meridiem(timeline: &[TimelineEntry]) -> bool {
         .any(|e| e.time.as_deref().is_some_and(datetime::states_meridiem))
 }
 
-/// The entries of every timeline section, in document order.
-pub fn timeline(sections: &[Section]) -> Vec<TimelineEntry> {
-    sections
-        .iter()
-        .filter(|s| s.kind == SectionKind::Timeline)
-        .flat_map(|s| section_entries(&s.entries))
-        .collect()
+/// The entries of every timeline section, in document order, each timed one with its
+/// moment resolved ([`Resolved`]); a date written without a year ("March 3") is taken to
+/// be in `year`, the year the document states elsewhere.
+pub fn timeline(sections: &[Section], year: Option<i32>) -> Vec<TimelineEntry> {
+    let mut entries = Vec::new();
+    let mut context = Vec::new();
+    for section in sections.iter().filter(|s| s.kind == SectionKind::Timeline) {
+        let zone = stated_zone(section);
+        for (entry, day) in section_entries(&section.entries) {
+            entries.push(entry);
+            context.push((day, zone.clone()));
+        }
+    }
+    resolve(&mut entries, &context, year);
+    entries
 }
 
-fn section_entries(entries: &[Entry]) -> Vec<TimelineEntry> {
+/// The zone a timeline section states for all its times: in its heading ("## Timeline
+/// (all times PST)") or in a line under it ("All times in CET.").
+pub fn stated_zone(section: &Section) -> Option<String> {
+    let stated = section.entries.iter().map(|e| e.text.as_str()).filter(|t| {
+        let t = t.to_lowercase();
+        t.contains("all times") || t.contains("times are") || t.contains("times in")
+    });
+    std::iter::once(section.heading.as_str())
+        .chain(stated)
+        .find_map(datetime::find_zone)
+}
+
+/// Resolves each timed entry's moment in document order. `context` holds, per entry, the
+/// day the last date-only line above it set and the zone its section states.
+fn resolve(
+    entries: &mut [TimelineEntry],
+    context: &[(Option<NaiveDate>, Option<String>)],
+    year: Option<i32>,
+) {
+    let twelve_hour = writes_meridiem(entries);
+    let mut previous: Option<Resolved> = None;
+    let mut last_day_line: Option<NaiveDate> = None;
+    for (entry, (day_line, section_zone)) in entries.iter_mut().zip(context) {
+        let Some(written) = entry.time.as_deref() else {
+            continue;
+        };
+        let span = datetime::find_span_in_year(written, year);
+        let mut time = span
+            .as_ref()
+            .and_then(|s| s.start.time)
+            .or_else(|| datetime::find_time(written));
+        let written_date = span.as_ref().and_then(|s| s.start.date);
+        if time.is_none() && written_date.is_none() {
+            continue;
+        }
+        let written_zone = span
+            .and_then(|s| s.zone)
+            .or_else(|| datetime::find_zone(written));
+        if let Some(prev) = &previous
+            && let (Some(p), Some(t)) = (prev.time, time)
+            && twelve_hour
+            && (written_date.is_none() || prev.date.is_none_or(|(d, _)| Some(d) == written_date))
+        {
+            time = Some(datetime::afternoon_if_ambiguous(p, written, t));
+        }
+        let new_day_line = *day_line != last_day_line;
+        last_day_line = *day_line;
+        let carried = match &previous {
+            Some(prev) if !new_day_line => prev.date.map(|(d, _)| match (prev.time, time) {
+                (Some(p), Some(t)) => next_day_if_rolled(d, p, t),
+                _ => d,
+            }),
+            _ => *day_line,
+        };
+        let date = written_date
+            .map(|d| (d, Origin::Written))
+            .or_else(|| carried.or(*day_line).map(|d| (d, Origin::Carried)));
+        let zone = written_zone.map(|z| (z, Origin::Written)).or_else(|| {
+            section_zone
+                .clone()
+                .or_else(|| {
+                    previous
+                        .as_ref()
+                        .and_then(|p| p.zone_name().map(str::to_owned))
+                })
+                .map(|z| (z, Origin::Carried))
+        });
+        let resolved = Resolved { date, time, zone };
+        previous = Some(resolved.clone());
+        entry.at = Some(resolved);
+    }
+}
+
+/// The day of a time that follows `previous` on `day`: the next day when the clock went
+/// back by at most [`MAX_ROLLOVER_MINUTES`] (it passed midnight), else the same day.
+fn next_day_if_rolled(day: NaiveDate, previous: NaiveTime, time: NaiveTime) -> NaiveDate {
+    let back = (previous - time).num_minutes();
+    let rolled = back > 0 && 24 * 60 - back <= MAX_ROLLOVER_MINUTES;
+    if rolled {
+        day.succ_opt().unwrap_or(day)
+    } else {
+        day
+    }
+}
+
+fn section_entries(entries: &[Entry]) -> Vec<(TimelineEntry, Option<NaiveDate>)> {
     let content: Vec<Entry> = entries
         .iter()
         .filter(|e| match e.kind {
@@ -73,7 +216,7 @@ fn section_entries(entries: &[Entry]) -> Vec<TimelineEntry> {
         })
         .collect();
     let any_timed = timed.iter().any(Option::is_some);
-    let mut out: Vec<TimelineEntry> = Vec::new();
+    let mut out: Vec<(TimelineEntry, Option<NaiveDate>)> = Vec::new();
     let mut day = None;
     for (entry, time) in content.iter().zip(timed) {
         if let Some(d) = day_of(entry) {
@@ -81,29 +224,35 @@ fn section_entries(entries: &[Entry]) -> Vec<TimelineEntry> {
             continue;
         }
         match time {
-            Some((time, text)) => out.push(TimelineEntry {
-                time: Some(time),
-                text: one_line(&text),
+            Some((time, text)) => out.push((
+                TimelineEntry {
+                    time: Some(time),
+                    text: one_line(&text),
+                    at: None,
+                    line: entry.line,
+                },
                 day,
-                line: entry.line,
-            }),
+            )),
             // A table row is an entry of its own even without a time ("…").
             None if any_timed && !matches!(entry.kind, EntryKind::Row { .. }) => {
                 // A continuation line without its own time belongs to the entry above;
                 // lines before the first timed entry only introduce the timeline.
-                if let Some(last) = out.last_mut() {
+                if let Some((last, _)) = out.last_mut() {
                     last.text.push(' ');
                     last.text.push_str(&one_line(&entry.text));
                 }
             }
             // "A full timeline is on the status page" points elsewhere: no event.
             None if mentions(&entry.text, &["timeline"]) => {}
-            None => out.push(TimelineEntry {
-                time: None,
-                text: one_line(&untimed_text(entry)),
+            None => out.push((
+                TimelineEntry {
+                    time: None,
+                    text: one_line(&untimed_text(entry)),
+                    at: None,
+                    line: entry.line,
+                },
                 day,
-                line: entry.line,
-            }),
+            )),
         }
     }
     out
@@ -353,7 +502,7 @@ mod tests {
     use crate::parse::parse_blocks;
 
     fn entries(md: &str) -> Vec<(Option<String>, String)> {
-        timeline(&sections(&parse_blocks(md, 1)))
+        timeline(&sections(&parse_blocks(md, 1)), None)
             .into_iter()
             .map(|e| (e.time, e.text))
             .collect()
@@ -433,5 +582,24 @@ mod tests {
         let found = entries("## Timeline\nA full timeline is available on the status page.\n");
         assert!(found.is_empty(), "{found:?}");
         assert!(found.iter().all(|(t, _)| t.is_none()));
+    }
+
+    #[test]
+    fn moments_are_resolved_with_what_was_written_and_what_was_carried() {
+        let md = "## Timeline (all times UTC)\n03-08-2024\n- 22:40: alert fired\n- 00:10 CET: rolled back\n- 2024-03-09 01:00: restored\n";
+        let found = timeline(&sections(&parse_blocks(md, 1)), None);
+        let at: Vec<_> = found.iter().map(|e| e.at.clone().expect("timed")).collect();
+        let day = |d| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+        assert_eq!(at[0].date, Some((day("2024-03-08"), Origin::Carried)));
+        assert_eq!(at[0].zone, Some(("UTC".into(), Origin::Carried)));
+        // Past midnight the day rolls over; the entry's own zone is written.
+        assert_eq!(at[1].date, Some((day("2024-03-09"), Origin::Carried)));
+        assert_eq!(at[1].zone, Some(("CET".into(), Origin::Written)));
+        assert_eq!(at[2].date, Some((day("2024-03-09"), Origin::Written)));
+        // A year-less day takes the document's year.
+        let md = "## Timeline\n- March 3, 10:00: alert fired\n";
+        let found = timeline(&sections(&parse_blocks(md, 1)), Some(2023));
+        let at = found[0].at.as_ref().expect("timed");
+        assert_eq!(at.date, Some((day("2023-03-03"), Origin::Written)));
     }
 }

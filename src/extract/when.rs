@@ -1,13 +1,16 @@
 //! When the outage happened: start, end, zone and duration, from the summary's labelled
-//! lines first, then the summary text, then the timeline (LABELING.md's order).
+//! lines first, then the summary text, then the timeline's events (LABELING.md's order).
+//! Each value found keeps its source line and how it was found ([`Source`]).
 
 use super::datetime::{self, Moment, Span};
+use super::events;
 use super::labels::Labelled;
 use super::mentions;
+use super::provenance::{Conflict, How, Source};
 use super::sections::{Section, SectionKind};
-use super::timeline::{self, TimelineEntry};
+use super::timeline::TimelineEntry;
 
-/// The outage's time facts as found in the text.
+/// The outage's time facts as found in the text, each with where it came from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct When {
     /// Start, wall clock as written.
@@ -18,16 +21,29 @@ pub struct When {
     pub zone: Option<String>,
     /// A stated duration, in minutes.
     pub stated_minutes: Option<i64>,
-    /// The line the start came from, for diagnostics.
-    pub line: Option<usize>,
+    /// The length of a stated range whose days are written without a year ("from Friday,
+    /// March 3rd at 22:00 until Monday, March 6th at 08:00"): the days count even when
+    /// the dates cannot be exported.
+    pub range_minutes: Option<i64>,
+    /// Where `start` came from.
+    pub start_from: Option<Source>,
+    /// Where `end` came from.
+    pub end_from: Option<Source>,
+    /// Where `stated_minutes` came from.
+    pub minutes_from: Option<Source>,
+    /// Values stated elsewhere that disagree with the ones kept.
+    pub conflicts: Vec<Conflict>,
 }
 
 /// Whether a label names the outage's time ("Duration", "Start time", "Date of outage"),
-/// word by word so "Timeline" is not mistaken for "time".
+/// word by word so "Timeline" is not mistaken for "time"; a timeline heading that states
+/// its zone ("Timeline (all times UTC)") labels events, not the outage's time.
 fn is_time_label(label: &str) -> bool {
-    label.split(|c: char| !c.is_alphanumeric()).any(|word| {
+    let timeline = label
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| w == "timeline");
+    let names_time = label.split(|c: char| !c.is_alphanumeric()).any(|word| {
         [
-            "duration",
             "date",
             "dates",
             "time",
@@ -47,7 +63,31 @@ fn is_time_label(label: &str) -> bool {
             "recovered",
         ]
         .contains(&word)
-    })
+    });
+    !timeline && (names_time || is_length_label(label))
+}
+
+/// Whether a label names the outage's length: "Duration", "Downtime", "Outage length",
+/// or the time it took to recover ("Time to recovery", "Time to resolve") — not the time
+/// to detect, which is only part of it.
+fn is_length_label(label: &str) -> bool {
+    let words: Vec<&str> = label
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(w));
+    has(&["duration", "downtime", "length"])
+        || (label.contains("time to")
+            && has(&[
+                "recovery",
+                "recover",
+                "resolve",
+                "resolution",
+                "restore",
+                "restoration",
+                "mitigate",
+                "mitigation",
+            ]))
 }
 
 fn is_start_label(label: &str) -> bool {
@@ -97,36 +137,59 @@ pub struct Hints<'a> {
     pub published: Option<chrono::NaiveDate>,
 }
 
-/// Finds start, end, zone and stated duration.
-pub fn find_when(
-    sections: &[Section],
-    values: &[Labelled],
-    timeline: &[TimelineEntry],
-    hints: Hints<'_>,
-) -> When {
-    let header = header_lines(sections);
-    let time_values: Vec<&Labelled> = values.iter().filter(|l| is_time_label(&l.label)).collect();
-    let end_only = |l: &Labelled| {
-        is_end_label(&l.label) && !is_start_label(&l.label) && !l.label.contains("duration")
-    };
-    // Candidate texts, best first: labelled date/duration lines, then the summary's text.
-    // A bare "Date:" label is weak (it may be a log or mail header): it keeps its place
-    // among the summary's lines instead of going first.
+/// The labelled time lines and the summary's lines, best first: a bare "Date:" label is
+/// weak (it may be a log or mail header) and keeps its place among the summary's lines.
+fn candidate_texts<'a>(
+    header: &[(&'a str, usize)],
+    time_values: &[&'a Labelled],
+) -> Vec<(&'a str, usize)> {
     let weak = |l: &Labelled| matches!(l.label.as_str(), "date" | "dates");
-    let texts: Vec<(&str, usize)> = time_values
+    time_values
         .iter()
-        .filter(|l| !end_only(l) && !weak(l))
+        .filter(|l| !is_end_only(l) && !weak(l))
         .map(|l| (l.value.as_str(), l.line))
         .chain(header.iter().copied())
-        .collect();
-    // The year the document is about, for dates written without one.
-    let year = texts
+        .collect()
+}
+
+fn is_end_only(l: &Labelled) -> bool {
+    is_end_label(&l.label) && !is_start_label(&l.label) && !is_length_label(&l.label)
+}
+
+/// The year the document is about, for dates written without one: the first dated line
+/// of the summary or its labelled time lines, else the title, else front matter `date`.
+pub fn document_year(sections: &[Section], values: &[Labelled], hints: Hints<'_>) -> Option<i32> {
+    let header = header_lines(sections);
+    let time_values: Vec<&Labelled> = values.iter().filter(|l| is_time_label(&l.label)).collect();
+    candidate_texts(&header, &time_values)
         .iter()
         .filter_map(|(text, _)| datetime::find_span(text))
         .find_map(|s| s.start.date)
         .or_else(|| datetime::find_span(hints.title).and_then(|s| s.start.date))
         .or(hints.published)
-        .map(|d| chrono::Datelike::year(&d));
+        .map(|d| chrono::Datelike::year(&d))
+}
+
+/// Finds start, end, zone and stated duration; `year` is [`document_year`]'s and the
+/// timeline's entries carry their resolved moments.
+pub fn find_when(
+    sections: &[Section],
+    values: &[Labelled],
+    timeline: &[TimelineEntry],
+    hints: Hints<'_>,
+    year: Option<i32>,
+) -> When {
+    let header = header_lines(sections);
+    let time_values: Vec<&Labelled> = values.iter().filter(|l| is_time_label(&l.label)).collect();
+    let texts = candidate_texts(&header, &time_values);
+    let labelled_lines: Vec<usize> = time_values.iter().map(|l| l.line).collect();
+    let how_at = |line: usize| {
+        if labelled_lines.contains(&line) {
+            How::Labelled
+        } else {
+            How::Stated
+        }
+    };
     let candidates: Vec<(Span, usize)> = texts
         .iter()
         .filter_map(|&(text, line)| {
@@ -148,44 +211,34 @@ pub fn find_when(
         when.start = Some(span.start);
         when.end = span.end;
         when.zone = span.zone.clone();
-        when.line = Some(*line);
+        when.range_minutes = span.minutes.filter(|_| span.start.date.is_none());
+        when.start_from = Some(Source::at(*line, how_at(*line)));
+        when.end_from = span.end.map(|_| Source::at(*line, how_at(*line)));
     }
-    if when.end.is_none() && when.start.is_some() {
-        when.end = time_values
+    if when.end.is_none()
+        && when.start.is_some()
+        && let Some((end, line)) = time_values
             .iter()
-            .filter(|l| end_only(l))
-            .find_map(|l| datetime::find_span(&l.value))
-            .map(|s| s.start);
+            .filter(|l| is_end_only(l))
+            .find_map(|l| datetime::find_span_in_year(&l.value, year).map(|s| (s.start, l.line)))
+    {
+        when.end = Some(end);
+        when.end_from = Some(Source::at(line, How::Labelled));
     }
     if when.end.is_none()
         && let Some(start) = when.start
-    {
-        when.end = header
+        && let Some((end, line)) = header
             .iter()
-            .find_map(|(text, _)| stated_end(text, &start, year));
+            .find_map(|&(text, line)| stated_end(text, &start, year).map(|e| (e, line)))
+    {
+        when.end = Some(end);
+        when.end_from = Some(Source::at(line, How::Stated));
     }
     fill_dates(&mut when, day);
-    when.stated_minutes = time_values
-        .iter()
-        .filter(|l| l.label.contains("duration"))
-        .find_map(|l| datetime::find_duration_minutes(&l.value))
-        .or_else(|| {
-            header.iter().find_map(|(text, _)| {
-                if mentions_length(text) {
-                    datetime::find_duration_minutes(text)
-                } else {
-                    length_after_for(text)
-                }
-            })
-        })
-        .or_else(|| {
-            // "In total, the incident was resolved in 2 hours and 2 minutes" — anywhere.
-            sections
-                .iter()
-                .flat_map(|s| s.entries.iter())
-                .filter(|e| states_total_length(&e.text))
-                .find_map(|e| datetime::find_duration_minutes(&e.text))
-        });
+    if let Some((minutes, line, how)) = stated_length(sections, &time_values, &header) {
+        when.stated_minutes = Some(minutes);
+        when.minutes_from = Some(Source::at(line, how));
+    }
     // A zone stated beside some other time (a pasted "Date: … 07:32:16 GMT" header) is
     // that time's zone, not necessarily the outage's.
     let outage_times: Vec<_> = [when.start, when.end]
@@ -201,9 +254,41 @@ pub fn find_when(
         .zone
         .or_else(|| time_values.iter().find_map(|l| zone_of(&l.value)))
         .or_else(|| header.iter().find_map(|(text, _)| zone_of(text)));
-    // The timeline: its first event and the one where service came back.
-    fill_from_timeline(&mut when, sections, timeline, year);
+    events::fill_from_timeline(&mut when, sections, timeline);
     when
+}
+
+/// A stated length and where: a labelled "Duration:" line, else a summary line about how
+/// long something lasted, else a sentence anywhere that states the total ("In total, the
+/// incident was resolved in 2 hours and 2 minutes").
+fn stated_length(
+    sections: &[Section],
+    time_values: &[&Labelled],
+    header: &[(&str, usize)],
+) -> Option<(i64, usize, How)> {
+    time_values
+        .iter()
+        .filter(|l| is_length_label(&l.label))
+        .find_map(|l| datetime::find_duration_minutes(&l.value).map(|m| (m, l.line, How::Labelled)))
+        .or_else(|| {
+            header.iter().find_map(|&(text, line)| {
+                let minutes = if mentions_length(text) {
+                    datetime::find_duration_minutes(text)
+                } else {
+                    length_after_for(text)
+                };
+                minutes.map(|m| (m, line, How::Stated))
+            })
+        })
+        .or_else(|| {
+            sections
+                .iter()
+                .flat_map(|s| s.entries.iter())
+                .filter(|e| states_total_length(&e.text))
+                .find_map(|e| {
+                    datetime::find_duration_minutes(&e.text).map(|m| (m, e.line, How::Stated))
+                })
+        })
 }
 
 /// Gives a start without a day the day stated elsewhere, and an end without a day the
@@ -250,7 +335,7 @@ fn stated_end(text: &str, start: &Moment, year: Option<i32>) -> Option<Moment> {
     .and_then(|rest| datetime::find_span_in_year(rest, year))
     .map(|span| span.start);
     let end = after_keyword.or_else(|| {
-        is_restoration(text)
+        events::is_restoration(text)
             .then(|| datetime::last_time(text))
             .flatten()
             .map(|t| Moment {
@@ -314,191 +399,6 @@ fn states_total_length(text: &str) -> bool {
     )
 }
 
-fn fill_from_timeline(
-    when: &mut When,
-    sections: &[Section],
-    timeline: &[TimelineEntry],
-    year: Option<i32>,
-) {
-    let timeline_zone = || {
-        sections
-            .iter()
-            .filter(|s| s.kind == SectionKind::Timeline)
-            .find_map(|s| {
-                // "## Timeline (all times PST)", or a line "All times in CET." under it.
-                let stated = s.entries.iter().map(|e| e.text.as_str()).filter(|t| {
-                    let t = t.to_lowercase();
-                    t.contains("all times") || t.contains("times are") || t.contains("times in")
-                });
-                std::iter::once(s.heading.as_str())
-                    .chain(stated)
-                    .find_map(datetime::find_zone)
-            })
-            .or_else(|| {
-                timeline
-                    .iter()
-                    .find_map(|e| e.time.as_deref().and_then(datetime::find_zone))
-            })
-    };
-    if when.zone.is_none() && (when.start.is_some() || !timeline.is_empty()) {
-        when.zone = timeline_zone();
-    }
-    let twelve_hour = timeline::writes_meridiem(timeline);
-    let mut previous: Option<Moment> = None;
-    let timed: Vec<(Moment, &TimelineEntry)> = timeline
-        .iter()
-        .filter_map(|e| {
-            let written = e.time.as_deref()?;
-            let mut moment = datetime::find_span_in_year(written, year).map(|s| s.start)?;
-            moment.date = moment.date.or(e.day);
-            let time = moment.time?;
-            if let Some(prev) = previous.filter(|p| twelve_hour && p.may_share_day(&moment)) {
-                moment.time = prev
-                    .time
-                    .map(|p| datetime::afternoon_if_ambiguous(p, written, time));
-            }
-            previous = Some(moment);
-            Some((moment, e))
-        })
-        .collect();
-    if timed.is_empty() {
-        return;
-    }
-    let day = when.start.and_then(|s| s.date).or_else(|| {
-        sections
-            .iter()
-            .filter(|s| s.kind == SectionKind::Timeline)
-            .find_map(|s| datetime::find_span(&s.heading).and_then(|sp| sp.start.date))
-    });
-    // Planned work logged before anything went wrong is not the outage's start.
-    let (first, _) = timed
-        .iter()
-        .find(|(_, e)| !is_planned_work(&e.text))
-        .unwrap_or(&timed[0]);
-    let first = *first;
-    match when.start.as_mut() {
-        None => {
-            when.start = Some(Moment {
-                date: first.date.or(day),
-                time: first.time,
-            });
-        }
-        // The summary gave the day only: the timeline's first event gives the time.
-        Some(start) if start.time.is_none() && first.date.is_none_or(|d| Some(d) == start.date) => {
-            start.time = first.time;
-        }
-        // A day that comes after the timeline's dated first event is when the postmortem
-        // was written ("Login failures — 2024-05-06" over a March timeline).
-        Some(start)
-            if start.time.is_none()
-                && first
-                    .date
-                    .is_some_and(|d| start.date.is_some_and(|s| d < s)) =>
-        {
-            *start = first;
-        }
-        Some(_) => {}
-    }
-    if when.end.is_none() && when.stated_minutes.is_none() {
-        // The event where service came back, else the last event (when there are several).
-        let last = timed.last().filter(|_| timed.len() > 1);
-        let restored = timed
-            .iter()
-            .rev()
-            .find(|(_, e)| is_restoration(&e.text))
-            .or(last);
-        if let Some(&(moment, _)) = restored {
-            let start = when.start.unwrap_or(moment);
-            when.end = Some(end_on_start_day(&start, moment));
-        }
-    }
-    fix_noon_written_as_midnight(when);
-    // An "end" at the very moment of the start is the same event seen twice.
-    if when.end.is_some() && when.end == when.start {
-        when.end = None;
-    }
-}
-
-/// "From 11 AM to 12:30 AM" almost always means half past noon: an end just after
-/// midnight following a morning start is read as just after noon the same day.
-fn fix_noon_written_as_midnight(when: &mut When) {
-    use chrono::Timelike;
-    let (Some(start), Some(end)) = (when.start, when.end.as_mut()) else {
-        return;
-    };
-    let (Some(sd), Some(st), Some(ed), Some(et)) = (start.date, start.time, end.date, end.time)
-    else {
-        return;
-    };
-    if et.hour() == 0 && (6..12).contains(&st.hour()) && sd.succ_opt() == Some(ed) {
-        end.date = Some(sd);
-        end.time = et.with_hour(12);
-    }
-}
-
-/// Whether a timeline entry logs routine or proactive work that reports no problem
-/// ("Proactively scaling up the cluster from 7 to 10 nodes").
-fn is_planned_work(text: &str) -> bool {
-    mentions(text, &["proactive", "routine", "planned", "as scheduled"])
-        && !mentions(
-            text,
-            &[
-                "error",
-                "fail",
-                "down",
-                "alert",
-                "outage",
-                "incident",
-                "issue",
-                "broke",
-                "unavailable",
-                "warning",
-                "spike",
-                "slow",
-                "crash",
-                "timeout",
-                "degraded",
-            ],
-        )
-}
-
-/// Whether a timeline entry says service came back.
-pub fn is_restoration(text: &str) -> bool {
-    mentions(
-        text,
-        &[
-            "restored",
-            "resolved",
-            "normally",
-            "working again",
-            "running again",
-            "was back at",
-            "were back at",
-            "recovery completed",
-            "recovery complete",
-            "created again",
-            "flowing again",
-            "available again",
-            "responding again",
-            "serving again",
-            "processing again",
-            "resumed",
-            "back up",
-            "operational",
-            "stabilized",
-            "stable",
-            "recovered",
-            "back to normal",
-            "back online",
-            "fully operational",
-            "returned to normal",
-            "service resumed",
-            "incident closed",
-            "normal operation",
-        ],
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -508,8 +408,9 @@ mod tests {
     fn when_of(md: &str) -> When {
         let sections = sections::sections(&parse_blocks(md, 1));
         let values = labels::labelled_values(&sections);
-        let timeline = timeline::timeline(&sections);
-        find_when(&sections, &values, &timeline, Hints::default())
+        let year = document_year(&sections, &values, Hints::default());
+        let timeline = timeline::timeline(&sections, year);
+        find_when(&sections, &values, &timeline, Hints::default(), year)
     }
 
     /// (start, end) as `YYYY-MM-DDTHH:MM` strings, the way export writes them.

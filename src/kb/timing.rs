@@ -7,11 +7,7 @@ use serde::Serialize;
 use super::phases::{self, EntryPhases, Phase};
 use crate::extract::TimelineEntry;
 use crate::extract::datetime::{self, Moment};
-
-/// The longest step accepted when an undated time is earlier than the one before it (the
-/// clock passed midnight); a bigger backwards jump is an entry written out of order, and is
-/// left off the clock rather than stretching the incident by a day.
-const MAX_ROLLOVER_MINUTES: i64 = 16 * 60;
+use crate::extract::timeline::MAX_ROLLOVER_MINUTES;
 
 /// A stretch of the incident spent in one phase: from one timed entry to the next.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -60,9 +56,11 @@ impl Timing {
     }
 }
 
-/// Analyses a timeline. Times are read as written ("10:30 AM", "March 9th, 2024, 10:05 PM
-/// (WAT)"); the first timed entry is minute 0, because the timeline's own clock is the only
-/// one its entries share (a summary may state another zone).
+/// Analyses a timeline from its entries' resolved moments ([`crate::extract::Resolved`]);
+/// the first timed entry is minute 0, because the timeline's own clock is the only one its
+/// entries share (a summary may state another zone). An undated time earlier than the one
+/// before by more than [`MAX_ROLLOVER_MINUTES`] is an entry written out of order, left off
+/// the clock rather than stretching the incident by a day.
 pub fn timing(timeline: &[TimelineEntry]) -> Timing {
     // The time as written is classified too: where extraction could not split a line, the
     // words sit there ("13:16 5xx alert on api").
@@ -110,24 +108,20 @@ pub fn timing(timeline: &[TimelineEntry]) -> Timing {
     }
 }
 
-/// Minutes since the first timed entry for each entry, never going backwards.
+/// Minutes since the first timed entry for each entry, never going backwards: entries
+/// come with their moments resolved by extraction (day carried over, midnight passed,
+/// AM/PM settled), so a two-day timeline counts its days.
 fn clock(timeline: &[TimelineEntry]) -> Vec<Option<i64>> {
-    let twelve_hour = crate::extract::writes_meridiem(timeline);
     let mut last: Option<(Moment, i64)> = None;
     timeline
         .iter()
         .map(|entry| {
-            let written = entry.time.as_deref()?;
-            let mut moment = moment_of(written)?;
+            let moment = entry.at.as_ref()?.moment();
+            moment.time?;
             let Some((prev, at)) = last else {
                 last = Some((moment, 0));
                 return Some(0);
             };
-            if let (true, Some(p), Some(t)) = (twelve_hour, prev.time, moment.time)
-                && prev.may_share_day(&moment)
-            {
-                moment.time = Some(datetime::afternoon_if_ambiguous(p, written, t));
-            }
             let step = datetime::minutes_between(&prev, &moment)?;
             let undated = prev.date.is_none() || moment.date.is_none();
             if undated && moment.time < prev.time && step > MAX_ROLLOVER_MINUTES {
@@ -137,19 +131,6 @@ fn clock(timeline: &[TimelineEntry]) -> Vec<Option<i64>> {
             Some(at + step)
         })
         .collect()
-}
-
-/// The moment an entry's time names, when it has a time of day.
-fn moment_of(time: &str) -> Option<Moment> {
-    datetime::find_span(time)
-        .map(|s| s.start)
-        .filter(|m| m.time.is_some())
-        .or_else(|| {
-            datetime::find_time(time).map(|t| Moment {
-                date: None,
-                time: Some(t),
-            })
-        })
 }
 
 /// The phase each timed entry starts, in order: its strongest mention; an unclassified
@@ -262,5 +243,15 @@ mod tests {
         assert_eq!(untimed.time_to_detect, None);
         assert!(untimed.segments.is_empty());
         assert_eq!(untimed.entries[1].phase, Some(Phase::Resolved));
+    }
+
+    #[test]
+    fn a_two_day_timeline_counts_its_days() {
+        // The second day is written once; the entries after it keep that day.
+        let t = timing(&timeline(
+            "- 2024-07-01 20:00: Replication lag alert fired.\n- 23:00: Replica rebuilt.\n- 2024-07-02 06:00: Lag back, alert fired again.\n- 07:00: Service restored.\n",
+        ));
+        assert_eq!(t.offsets, [Some(0), Some(180), Some(600), Some(660)]);
+        assert_eq!(t.time_to_resolve, Some(660));
     }
 }

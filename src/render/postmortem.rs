@@ -184,7 +184,8 @@ struct PostmortemView<'a> {
     root_cause: Option<&'a str>,
     root_causes: Vec<Chip<'a>>,
     measures: Vec<Chip<'a>>,
-    inferred: BTreeMap<&'static str, bool>,
+    /// Field read from the text → how it was found, for the marker's tooltip.
+    inferred: BTreeMap<&'static str, String>,
     /// "all" when every value shown was read from the text, "some" when some were, else "none".
     inferred_share: &'static str,
     /// The fields read from the text, in the panel's words, for the legend.
@@ -201,6 +202,13 @@ fn postmortem_view<'a>(
 ) -> PostmortemView<'a> {
     let facts = &pm.facts;
     let fm = &pm.document.front_matter;
+    let how = |field: &str| match facts.window.source_of(field) {
+        Some(source) => match source.line {
+            Some(line) => format!("inferred {}, line {line}", source.how.describe()),
+            None => format!("inferred: {}", source.how.describe()),
+        },
+        None => "inferred from the text, not from front matter".to_owned(),
+    };
     let mut read_from_text: Vec<&'static str> = facts.inferred.clone();
     if !pm.labels.root_causes_declared {
         read_from_text.push("root_causes");
@@ -213,10 +221,10 @@ fn postmortem_view<'a>(
         .iter()
         .filter(|(key, _)| has_value(pm, key))
         .collect();
-    let inferred: BTreeMap<&'static str, bool> = shown
+    let inferred: BTreeMap<&'static str, String> = shown
         .iter()
         .filter(|(key, _)| read_from_text.contains(key))
-        .map(|&&(key, _)| (key, true))
+        .map(|&&(key, _)| (key, how(key)))
         .collect();
     let inferred_names: Vec<&'static str> = shown
         .iter()

@@ -121,3 +121,26 @@ fn check_points_at_contradictory_zones() {
         "{stderr}"
     );
 }
+
+#[test]
+fn check_lists_guessed_and_conflicting_window_values_with_their_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("guess.md"),
+        "# Webhooks stalled\n\n## Summary\nWebhooks stopped.\n\n## Timeline\n- 2024-03-02 06:10 UTC: first customer reports failed webhooks\n- 2024-03-02 07:00 UTC: webhooks delivered again\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("conflict.md"),
+        "# Queue backlog\n\n## Summary\nThe outage lasted 45 minutes.\nIt ran from 10:00 to 11:30 UTC on 2024-05-02.\n",
+    )
+    .unwrap();
+    let out = pmkb_in(dir.path(), &["check", "--content", "."]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for expected in [
+        "started_at 2024-03-02T06:10 was guessed from the timeline's first impact or detection\n  --> guess.md:7",
+        "duration_minutes here says 90 but pmkb uses 45\n  --> conflict.md:5",
+    ] {
+        assert!(stderr.contains(expected), "{expected}\n{stderr}");
+    }
+}

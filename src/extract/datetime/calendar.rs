@@ -59,6 +59,9 @@ pub(super) fn raw_time_at(tk: &Toks, i: usize, lenient: bool) -> Option<RawTime>
     if hl == 4 && lenient && tk.is_word_in(i + 1, &["hrs", "hr", "h"]) {
         return simple(h / 100, h % 100, None, i + 2);
     }
+    if hl == 4 && is_military_time(tk, i, h) {
+        return simple(h / 100, h % 100, None, i + 1);
+    }
     if hl > 2 {
         return None;
     }
@@ -120,6 +123,26 @@ pub(super) fn raw_time_at(tk: &Toks, i: usize, lenient: bool) -> Option<RawTime>
     }
     let (pm, next) = ampm_at(tk, i + 1)?;
     simple(h, 0, Some(pm), next)
+}
+
+/// Whether the four digits at `i` are a 24-hour clock time written without a colon
+/// ("1900 UTC", "at 0233", "between the hours of 1900 and 2100"): a zone follows, or a
+/// leading zero follows a time preposition (no year starts with 0), or "hours of" or
+/// "hours between" precedes — never a bare year.
+fn is_military_time(tk: &Toks, i: usize, hhmm: u64) -> bool {
+    if hhmm / 100 > 23 || hhmm % 100 > 59 || tk.adj(i + 1) && tk.sym(i + 1).is_some() {
+        return false;
+    }
+    let zone_follows = super::zone::zone_at(tk, i + 1, false).is_some();
+    let before = |n: usize| i.checked_sub(n).and_then(|k| tk.word(k));
+    let preposition = matches!(
+        before(1),
+        Some("at" | "by" | "from" | "until" | "till" | "to" | "around" | "since" | "and")
+    );
+    let leading_zero = tk.raw(i).starts_with('0') && preposition;
+    let hours = matches!(before(1), Some("of" | "between")) && before(2) == Some("hours")
+        || (before(1) == Some("and") && before(3) == Some("of") && before(4) == Some("hours"));
+    zone_follows || leading_zero || hours
 }
 
 pub(super) fn valid_time(r: &RawTime) -> Option<NaiveTime> {
@@ -261,10 +284,13 @@ pub(super) fn numeric_date(tk: &Toks, i: usize) -> Option<(PDate, usize)> {
             i + 5,
         ));
     }
-    let sep = tk.sym(i + 1).filter(|c| matches!(c, '/' | '-'))?;
+    let sep = tk.sym(i + 1).filter(|c| matches!(c, '/' | '-' | '.'))?;
     if !(tk.adj(i + 1) && tk.adj(i + 2) && tk.is_sym(i + 3, sep) && tk.adj(i + 3) && tk.adj(i + 4))
     {
         return None;
+    }
+    if sep == '.' {
+        return dotted_date(tk, i);
     }
     if tk.adj(i + 5)
         && matches!(tk.sym(i + 5), Some(':' | '.' | '/' | '-'))
@@ -292,6 +318,39 @@ pub(super) fn numeric_date(tk: &Toks, i: usize) -> Option<(PDate, usize)> {
         return None;
     };
     Some((PDate { y, m, d }, i + 5))
+}
+
+/// `03.08.2023`: a date written with dots is day first (3 August), as in the European
+/// countries that write it so; only with a four-digit year, so versions ("1.2.3") are not
+/// dates.
+fn dotted_date(tk: &Toks, i: usize) -> Option<(PDate, usize)> {
+    let (d, m, y) = (small(tk, i)?, small(tk, i + 2)?, year_at(tk, i + 4)?);
+    if tk.adj(i + 5) && tk.is_sym(i + 5, '.') && tk.num(i + 6).is_some() {
+        return None;
+    }
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((PDate { y: Some(y), m, d }, i + 5))
+}
+
+/// `15Sep94`, `3mar2021`: day, month abbreviation and year run together, as logs and
+/// older reports write them; a two-digit year is read as 1970–2069.
+fn compact_date(tk: &Toks, i: usize) -> Option<(PDate, usize)> {
+    let d = small(tk, i).filter(|d| (1..=31).contains(d))?;
+    if !(tk.adj(i + 1) && tk.adj(i + 2)) || tk.after_sym(i, &['.', ':', '/', '-']) {
+        return None;
+    }
+    let m = tk.word(i + 1).and_then(month_of)?;
+    let y = match tk.num(i + 2)? {
+        (y, 2) => two_digit_year(y),
+        (_, 4) => year_at(tk, i + 2)?,
+        _ => return None,
+    };
+    Some((PDate { y: Some(y), m, d }, i + 3))
+}
+
+/// A two-digit year: 1970–1999 for 70–99, else this century.
+fn two_digit_year(yy: u64) -> i32 {
+    let yy = i32::try_from(yy % 100).unwrap_or(0);
+    if yy >= 70 { 1900 + yy } else { 2000 + yy }
 }
 
 pub(super) fn skip_ordinal(tk: &Toks, j: usize) -> usize {
@@ -323,8 +382,25 @@ pub(super) fn month_first(tk: &Toks, i: usize) -> Option<(PDate, usize)> {
     }
     let j = skip_ordinal(tk, j + 1);
     let k = if tk.is_sym(j, ',') { j + 1 } else { j };
-    let (y, next) = year_at(tk, k).map_or((None, j), |y| (Some(y), k + 1));
+    let (y, next) = year_at(tk, k)
+        .or_else(|| (k > j).then(|| short_year_at(tk, k)).flatten())
+        .map_or((None, j), |y| (Some(y), k + 1));
     (!verb_like(tk, i, y)).then_some((PDate { y, m, d }, next))
+}
+
+/// A two-digit year after "February 24th," ("February 24th, 15 at 10:00"): only where the
+/// number ends the date — text ends, or punctuation, "at" or a time follows — so "June 8,
+/// 15 users" is no date with a year.
+fn short_year_at(tk: &Toks, k: usize) -> Option<i32> {
+    let (yy, 2) = tk.num(k)? else { return None };
+    let next = k + 1;
+    let ends = next >= tk.len()
+        || tk.line_break(k, next)
+        || matches!(tk.sym(next), Some(',' | '.' | ';' | ')'))
+            && !(tk.adj(next) && tk.num(next + 1).is_some())
+        || tk.is_word(next, "at")
+        || time_at(tk, next, false).is_some();
+    ends.then(|| two_digit_year(yy))
 }
 
 /// `8 June 2023`, `24th August 2017`, `1 Nov 2022`, `8th of June`.
@@ -352,6 +428,7 @@ pub(super) fn day_first(tk: &Toks, i: usize) -> Option<(PDate, usize)> {
 pub(super) fn raw_date_at(tk: &Toks, i: usize) -> Option<(PDate, usize)> {
     iso_date(tk, i)
         .or_else(|| numeric_date(tk, i))
+        .or_else(|| compact_date(tk, i))
         .or_else(|| month_first(tk, i))
         .or_else(|| day_first(tk, i))
 }

@@ -38,6 +38,8 @@ fn number_word(w: &str) -> Option<u32> {
         ("forty", 40),
         ("fifty", 50),
         ("sixty", 60),
+        ("seventy", 70),
+        ("eighty", 80),
         ("ninety", 90),
     ];
     if let Some(n) = WORDS.iter().position(|x| *x == w) {
@@ -85,8 +87,16 @@ fn amount_at(tk: &Toks, i: usize) -> Option<(f64, usize, Amount)> {
     }
 }
 
-fn and_a_half(tk: &Toks, j: usize) -> bool {
-    tk.is_word(j, "and") && tk.is_word(j + 1, "a") && tk.is_word(j + 2, "half")
+/// "and a half" (or "and half", as in "2 and half hours") at `j`: the tokens it spans.
+fn and_a_half(tk: &Toks, j: usize) -> Option<usize> {
+    if !tk.is_word(j, "and") {
+        return None;
+    }
+    if tk.is_word(j + 1, "a") && tk.is_word(j + 2, "half") {
+        Some(3)
+    } else {
+        tk.is_word(j + 1, "half").then_some(2)
+    }
 }
 
 const NOT_TIME_NOUNS: &[&str] = &[
@@ -104,9 +114,9 @@ const NOT_TIME_NOUNS: &[&str] = &[
 /// One "number unit" component: (seconds, unit rank, next token).
 fn component_at(tk: &Toks, i: usize) -> Option<(f64, u8, usize)> {
     let (mut amount, mut j, kind) = amount_at(tk, i)?;
-    if and_a_half(tk, j) {
+    if let Some(len) = and_a_half(tk, j) {
         amount += 0.5;
-        j += 3;
+        j += len;
     }
     if tk.is_sym(j, '-') && tk.adj(j) && tk.adj(j + 1) {
         j += 1;
@@ -130,11 +140,26 @@ fn component_at(tk: &Toks, i: usize) -> Option<(f64, u8, usize)> {
         return None;
     }
     j += 1;
-    if and_a_half(tk, j) {
+    if let Some(len) = and_a_half(tk, j) {
         amount += 0.5;
-        j += 3;
+        j += len;
     }
     Some((amount * unit, rank, j))
+}
+
+/// Whether the words before `i` make the length an upper bound, not the length itself
+/// ("at most 16 hours", "up to 2 hours", "no more than 30 minutes", "a maximum of 4 hours"):
+/// a limit or a promise says how long something could have lasted.
+fn is_upper_bound(tk: &Toks, i: usize) -> bool {
+    let before = |n: usize| i.checked_sub(n).and_then(|k| tk.word(k));
+    matches!(
+        (before(2), before(1)),
+        (Some("at"), Some("most"))
+            | (Some("up"), Some("to"))
+            | (Some("more" | "longer"), Some("than"))
+            | (Some("maximum"), Some("of"))
+            | (_, Some("max" | "maximum"))
+    )
 }
 
 /// A compound duration at `i`: (minutes, next token). Minutes are 0 for non-durations
@@ -169,6 +194,7 @@ fn duration_at(tk: &Toks, i: usize) -> Option<(i64, usize)> {
         return None;
     }
     let skip = (i > 0 && tk.is_word_in(i - 1, &["every", "per", "each", "last", "past", "next"]))
+        || is_upper_bound(tk, i)
         || tk.is_word_in(k, &["ago", "later", "earlier", "before"]);
     let mins = (big / 60.0).round() + (secs / 60.0).floor();
     Some((if skip { 0 } else { mins.min(1e12) as i64 }, k))

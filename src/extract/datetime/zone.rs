@@ -50,6 +50,16 @@ const UPPER_ONLY: &[&str] = &[
 /// Two-letter generic zones, recognised in capitals and only right after a time.
 const WEAK: &[&str] = &["pt", "et", "ct", "mt"];
 
+/// North American region words that name a generic zone: as the second half of an IANA
+/// name ("US/Pacific") anywhere, or alone, capitalised, right after a time ("10:00
+/// Eastern").
+const REGIONS: &[(&str, &str)] = &[
+    ("pacific", "PT"),
+    ("eastern", "ET"),
+    ("central", "CT"),
+    ("mountain", "MT"),
+];
+
 /// `+HH:MM` / `-HH:MM` / `+HHMM` / `+H` at `k` (a sign touching a number), as `+HH:MM`.
 pub(super) fn offset_at(tk: &Toks, k: usize) -> Option<(String, usize)> {
     let sign = match tk.sym(k)? {
@@ -92,6 +102,26 @@ fn core_zone(tk: &Toks, i: usize, weak_ok: bool) -> Option<(String, usize)> {
     }
     let w = tk.word(i)?;
     let raw = tk.raw(i);
+    let region = |k: usize| {
+        REGIONS
+            .iter()
+            .find(|(name, _)| tk.is_word(k, name))
+            .map(|(_, abbr)| (*abbr).to_string())
+    };
+    if w == "us"
+        && tk.is_sym(i + 1, '/')
+        && tk.adj(i + 1)
+        && tk.adj(i + 2)
+        && let Some(z) = region(i + 2)
+    {
+        return Some((z, i + 3));
+    }
+    if weak_ok
+        && raw.starts_with(char::is_uppercase)
+        && let Some(z) = region(i)
+    {
+        return Some((z, i + 1));
+    }
     if (w == "utc" || w == "gmt")
         && tk.adj(i + 1)
         && let Some(z) = offset_at(tk, i + 1)

@@ -1,0 +1,367 @@
+//! The outage window from the timeline's events: it starts at the first event that reports
+//! impact or detection — not at a change or planned work that had no effect yet — and ends
+//! at the event where service came back. Times come resolved from the timeline
+//! ([`super::timeline::Resolved`]); nothing here parses a written time again.
+
+use super::datetime::{self, Moment};
+use super::provenance::{Conflict, How, Source};
+use super::sections::{Section, SectionKind};
+use super::timeline::{self, TimelineEntry};
+use super::when::{When, end_on_start_day};
+use crate::taxonomy::Analysed;
+
+/// A list of the `window` cue topic (`src/cues/window.toml`).
+fn cue(name: &str) -> &'static crate::taxonomy::Phrases {
+    crate::cues::list("window", name)
+}
+
+/// Whether a text says service came back ("Search came back at 11:40 UTC.") or the
+/// incident was closed.
+pub fn is_restoration(text: &str) -> bool {
+    restoration(text).is_some()
+}
+
+/// How an event ends the outage, when it does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ending {
+    /// It closes the incident ("Incident resolved").
+    Closed,
+    /// It says service came back.
+    ServiceBack,
+}
+
+fn restoration(text: &str) -> Option<Ending> {
+    let words = Analysed::new(text);
+    if cue("not_restored").any_in(&words) {
+        return None;
+    }
+    if cue("closed").any_in(&words) {
+        Some(Ending::Closed)
+    } else {
+        cue("restored")
+            .any_in(&words)
+            .then_some(Ending::ServiceBack)
+    }
+}
+
+/// Whether an event only logs a change or planned work that had no visible effect yet:
+/// it names a change and no symptom, or says outright that nothing broke.
+fn is_quiet_change(text: &str) -> bool {
+    let words = Analysed::new(text);
+    cue("no_effect").any_in(&words)
+        || (cue("change").any_in(&words) && !cue("symptom").any_in(&words))
+}
+
+/// Whether an event reports the problem: impact or its detection.
+fn reports_symptom(text: &str) -> bool {
+    let words = Analysed::new(text);
+    cue("symptom").any_in(&words) && !cue("no_effect").any_in(&words)
+}
+
+/// The index of the event that starts the outage: the first one, unless it and those after
+/// it only log quiet changes before an event that reports the problem.
+fn start_event(timed: &[(Moment, &TimelineEntry)]) -> usize {
+    let Some(symptom) = timed.iter().position(|(_, e)| reports_symptom(&e.text)) else {
+        return timed
+            .iter()
+            .position(|(_, e)| !is_quiet_change(&e.text))
+            .unwrap_or(0);
+    };
+    timed[..symptom]
+        .iter()
+        .position(|(_, e)| !is_quiet_change(&e.text))
+        .unwrap_or(symptom)
+}
+
+/// Completes `when` from the timeline: the zone its times are in, the start at its first
+/// event that reports the problem, and (without a stated end or length) the end at the
+/// event where service came back, else its last event.
+pub fn fill_from_timeline(when: &mut When, sections: &[Section], timeline: &[TimelineEntry]) {
+    if when.zone.is_none() && (when.start.is_some() || !timeline.is_empty()) {
+        when.zone = sections
+            .iter()
+            .filter(|s| s.kind == SectionKind::Timeline)
+            .find_map(timeline::stated_zone)
+            .or_else(|| {
+                timeline
+                    .iter()
+                    .find_map(|e| e.at.as_ref()?.zone_name().map(str::to_owned))
+            });
+    }
+    let timed: Vec<(Moment, &TimelineEntry)> = timeline
+        .iter()
+        .filter_map(|e| Some((e.at.as_ref()?.moment(), e)))
+        .collect();
+    if timed.is_empty() {
+        return;
+    }
+    let day = when.start.and_then(|s| s.date).or_else(|| {
+        sections
+            .iter()
+            .filter(|s| s.kind == SectionKind::Timeline)
+            .find_map(|s| datetime::find_span(&s.heading).and_then(|sp| sp.start.date))
+    });
+    let (first, first_entry) = timed[start_event(&timed)];
+    let from_first = Some(Source::at(first_entry.line, How::FirstEvent));
+    match when.start.as_mut() {
+        None => {
+            when.start = Some(Moment {
+                date: first.date.or(day),
+                time: first.time,
+            });
+            when.start_from = from_first;
+        }
+        // The summary gave the day only: the timeline's first event gives the time.
+        Some(start) if start.time.is_none() && first.date.is_none_or(|d| Some(d) == start.date) => {
+            start.time = first.time;
+            when.start_from = from_first;
+        }
+        // A day that comes after the timeline's dated first event is when the postmortem
+        // was written ("Login failures — 2024-05-06" over a March timeline).
+        Some(start)
+            if start.time.is_none()
+                && first
+                    .date
+                    .is_some_and(|d| start.date.is_some_and(|s| d < s)) =>
+        {
+            *start = first;
+            when.start_from = from_first;
+        }
+        Some(_) => {}
+    }
+    // A summary that states the start and the length gives the end (start + length); a
+    // start read off the timeline takes its end from the timeline too.
+    let start_from_timeline = when.start_from.is_some_and(|f| f.how == How::FirstEvent);
+    if when.end.is_none() && (when.stated_minutes.is_none() || start_from_timeline) {
+        // The last event that says service came back, else the last that closes the
+        // incident; without either (and no stated length) the last event.
+        let endings: Vec<(usize, Ending)> = timed
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (_, e))| restoration(&e.text).map(|r| (i, r)))
+            .collect();
+        let restored = [Ending::ServiceBack, Ending::Closed]
+            .iter()
+            .find_map(|kind| endings.iter().rev().find(|(_, r)| r == kind))
+            .map(|&(i, _)| (&timed[i], How::Restored));
+        // A day-only last event is no end: a day-only timeline often stops while the
+        // problem lasts ("2023-03-21: tests still failing").
+        let last = timed
+            .last()
+            .filter(|(m, _)| timed.len() > 1 && m.time.is_some() && when.stated_minutes.is_none())
+            .map(|l| (l, How::LastEvent));
+        if let Some((&(moment, entry), how)) = restored.or(last) {
+            let start = when.start.unwrap_or(moment);
+            when.end = Some(end_on_start_day(&start, moment));
+            when.end_from = Some(Source::at(entry.line, how));
+        }
+    }
+    fix_noon_written_as_midnight(when);
+    // An "end" at the very moment of the start is the same event seen twice.
+    if when.end.is_some() && when.end == when.start {
+        when.end = None;
+        when.end_from = None;
+    }
+    distrust_end_before_start(when);
+}
+
+/// A dated end before its dated start is a typo in one of them: the end is dropped (and
+/// reported as a conflict) rather than giving a negative or day-long outage.
+fn distrust_end_before_start(when: &mut When) {
+    let (Some(start), Some(end)) = (when.start, when.end) else {
+        return;
+    };
+    let (Some(start_day), Some(end_day)) = (start.date, end.date) else {
+        return;
+    };
+    let backwards = end_day < start_day
+        || (end_day == start_day && matches!((start.time, end.time), (Some(s), Some(e)) if e < s));
+    if backwards {
+        if let (Some(value), Some(line)) = (end.to_export(), when.end_from.and_then(|f| f.line)) {
+            when.conflicts.push(Conflict {
+                field: "ended_at",
+                value,
+                line,
+            });
+        }
+        when.end = None;
+        when.end_from = None;
+    }
+}
+
+/// "From 11 AM to 12:30 AM" almost always means half past noon: an end just after
+/// midnight following a morning start is read as just after noon the same day.
+fn fix_noon_written_as_midnight(when: &mut When) {
+    use chrono::Timelike;
+    let (Some(start), Some(end)) = (when.start, when.end.as_mut()) else {
+        return;
+    };
+    let (Some(sd), Some(st), Some(ed), Some(et)) = (start.date, start.time, end.date, end.time)
+    else {
+        return;
+    };
+    if et.hour() == 0 && (6..12).contains(&st.hour()) && sd.succ_opt() == Some(ed) {
+        end.date = Some(sd);
+        end.time = et.with_hour(12);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::SourceFile;
+
+    /// The exported window (start, end, duration) of a postmortem of our own writing.
+    fn window_of(md: &str) -> (Option<String>, Option<String>, Option<i64>) {
+        let source = SourceFile {
+            rel_path: "w.md".into(),
+            text: md.into(),
+        };
+        let (x, _) = crate::extract::extract(&crate::parse::parse(&source).0);
+        (
+            x.started_at.and_then(|m| m.to_export()),
+            x.ended_at.and_then(|m| m.to_export()),
+            x.duration_minutes,
+        )
+    }
+
+    fn some(s: &str) -> Option<String> {
+        Some(s.to_owned())
+    }
+
+    #[test]
+    fn a_change_with_no_effect_yet_does_not_start_the_outage() {
+        let md = "# Webhooks\n\n## Timeline\n\n| When | What |\n|--|--|\n| 2024-03-01 22:00 | A config change is merged; nothing breaks |\n| 2024-03-02 06:10 | First customer reports failed webhooks |\n| 2024-03-02 07:00 | Webhooks delivered again |\n";
+        assert_eq!(
+            window_of(md),
+            (some("2024-03-02T06:10"), some("2024-03-02T07:00"), Some(50))
+        );
+        // A change whose own entry reports the breakage is the start.
+        let md = "# Login\n\n## Timeline\n- 2024-05-01 10:00: Deploy of v2; login errors spike\n- 2024-05-01 10:20: Rolled back, logins working again\n";
+        assert_eq!(window_of(md).0, some("2024-05-01T10:00"));
+    }
+
+    #[test]
+    fn restoration_in_the_summary_ends_the_outage() {
+        let md = "# Search down\n\n## Summary\nOn 2024-06-03 at 10:15 UTC search stopped answering. Search came back at 11:40 UTC.\n";
+        assert_eq!(
+            window_of(md),
+            (some("2024-06-03T10:15"), some("2024-06-03T11:40"), Some(85))
+        );
+    }
+
+    #[test]
+    fn a_range_over_a_weekend_counts_its_days() {
+        // The year comes from the front matter's publication date.
+        let md = "---\ndate: 2023-03-10\n---\n# Billing\n\n## Summary\nInvoices failed from Friday, March 3rd at 22:00 UTC until Monday, March 6th at 08:00 UTC.\n";
+        assert_eq!(
+            window_of(md),
+            (
+                some("2023-03-03T22:00"),
+                some("2023-03-06T08:00"),
+                Some(3480)
+            )
+        );
+        // Without any year the days still count, though they cannot be exported.
+        let md = "# Billing\n\n## Summary\nInvoices failed from Friday, March 3rd at 22:00 UTC until Monday, March 6th at 08:00 UTC.\n";
+        assert_eq!(window_of(md), (None, None, Some(3480)));
+    }
+
+    #[test]
+    fn a_time_keeps_its_own_day_across_midnight() {
+        let md = "# Queue\n\n## Timeline\n- 2024-02-10 21:00: queue stalls, alerts fire\n- 23:30: workers restarted\n- 02:15: backlog drained, processing again\n";
+        assert_eq!(
+            window_of(md),
+            (
+                some("2024-02-10T21:00"),
+                some("2024-02-11T02:15"),
+                Some(315)
+            )
+        );
+    }
+
+    #[test]
+    fn service_back_wins_over_closing_the_incident() {
+        let md = "# Scans\n\n## Timeline\n- 2025-01-10 09:15 UTC: scans fail, monitoring alerts\n- 10:40 UTC: provider systems recovered\n- 10:45 UTC: all services confirmed operational\n- 11:51 UTC: incident formally closed\n";
+        assert_eq!(window_of(md).1, some("2025-01-10T10:45"));
+        // A stated length keeps its value; with the start read off the timeline, the end
+        // is still the event.
+        let md = "# Scans\n\n## Summary\nScans failed for about 2 hours.\n\n## Timeline\n- 2025-01-10 09:15 UTC: scans fail, monitoring alerts\n- 10:45 UTC: all services confirmed operational\n";
+        assert_eq!(
+            window_of(md),
+            (
+                some("2025-01-10T09:15"),
+                some("2025-01-10T10:45"),
+                Some(120)
+            )
+        );
+        // A summary stating both the start and the length gives the end itself.
+        let md = "# Scans\n\n## Summary\nScans failed at 09:00 UTC on 2025-01-10 for 1 hour.\n\n## Timeline\n- 09:02 UTC: scans fail, monitoring alerts\n- 09:53 UTC: scans running again\n";
+        assert_eq!(
+            window_of(md),
+            (some("2025-01-10T09:00"), some("2025-01-10T10:00"), Some(60))
+        );
+    }
+
+    #[test]
+    fn day_only_events_stay_day_only() {
+        let md = "# Corruption\n\n## Timeline\n| Day | Event |\n|--|--|\n| 2023-05-02 | Release 1.4 with the corrupting change is published; users report bad reads |\n| 2023-05-20 | Release 1.4.1 with the fix was published |\n";
+        assert_eq!(
+            window_of(md),
+            (some("2023-05-02"), some("2023-05-20"), Some(18 * 24 * 60))
+        );
+        // A day-only timeline that stops while the problem lasts has no end.
+        let md = "# Flaky tests\n\n## Timeline\n- **2023-03-20**: test suite degradation.\n- **2023-03-21**: test suite failing on every run.\n";
+        assert_eq!(window_of(md), (some("2023-03-20"), None, None));
+    }
+
+    #[test]
+    fn an_end_before_its_start_is_not_trusted() {
+        let md = "# Cache\n\n## Timeline\n- 2024-04-09 14:00: cache errors reported\n- 2024-04-08 15:00: service restored\n";
+        assert_eq!(window_of(md), (some("2024-04-09T14:00"), None, None));
+    }
+
+    #[test]
+    fn restoration_wording() {
+        for yes in [
+            "Search came back at 11:40 UTC.",
+            "Webhooks delivered again",
+            "Error rates returned to normal",
+            "CoreDNS downgraded, which solved the issue",
+            "All systems verified operational",
+            "Service restored for all regions",
+            "After the fix we were back online at 09:47.",
+            "Release 2.4.1 with the fix was published",
+            "Engineer declares the hub online",
+            "Incident formally closed",
+        ] {
+            assert!(is_restoration(yes), "{yes}");
+        }
+        for no in [
+            "Checkout failed again after the retry",
+            "The cluster is still unstable",
+            "Engineers began restoring the database from backup",
+            "Restoration partially complete; EU still down",
+            "Unstable writes on the primary",
+            "A war room is opened to mitigate the issue",
+            "The operator starts the recovery procedure",
+            "Engineers work to resolve the problem",
+            "We watch the batch workload stabilise",
+        ] {
+            assert!(!is_restoration(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn quiet_changes_and_symptoms() {
+        assert!(is_quiet_change("A config change is merged; nothing breaks"));
+        assert!(is_quiet_change("Branch master renamed to main"));
+        assert!(is_quiet_change("Deploy of v2.3 to production, tests pass"));
+        assert!(!is_quiet_change("Deploy of v2.3; error rates spike"));
+        assert!(reports_symptom("First customer reports failed webhooks"));
+        assert!(reports_symptom("Site is hard down, on-call paged"));
+        assert!(!reports_symptom(
+            "A config change is merged; nothing breaks"
+        ));
+    }
+}
