@@ -417,7 +417,7 @@ mod tests {
         let path = dir.path().join("a.md");
         std::fs::write(&path, "# A\n\nAn outage.\n").unwrap();
         let listed = walk(dir.path(), &mut Vec::new());
-        assert_eq!(listed, [path.clone()]);
+        assert_eq!(listed, std::slice::from_ref(&path));
         std::fs::remove_file(&path).unwrap();
         let made = std::process::Command::new("mkfifo").arg(&path).status();
         assert!(made.unwrap().success());
