@@ -410,6 +410,27 @@ mod tests {
         }
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn a_file_swapped_for_a_named_pipe_after_listing_is_skipped_without_waiting() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        std::fs::write(&path, "# A\n\nAn outage.\n").unwrap();
+        let listed = walk(dir.path(), &mut Vec::new());
+        assert_eq!(listed, std::slice::from_ref(&path));
+        std::fs::remove_file(&path).unwrap();
+        let made = std::process::Command::new("mkfifo").arg(&path).status();
+        assert!(made.unwrap().success());
+        let (item, diagnostic) = read_one(dir.path(), &listed[0], Limits::NONE);
+        assert!(item.is_none());
+        let diagnostic = diagnostic.unwrap();
+        assert!(!diagnostic.is_error(), "{diagnostic}");
+        assert!(
+            diagnostic.message.contains("not a regular file"),
+            "{diagnostic}"
+        );
+    }
+
     #[test]
     fn relative_names_use_forward_slashes() {
         let name = relative_name(Path::new("/c"), Path::new("/c/2024/db/README.md"));

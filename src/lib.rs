@@ -56,8 +56,8 @@ pub enum Error {
     Content(#[from] discover::FolderError),
     /// The content folder holds no postmortem that could be read.
     #[error(
-        "no postmortem in {path}{}; pass --allow-empty to build an empty knowledge base on purpose",
-        if *unreadable == 0 { " (no *.md file)".to_owned() } else { format!(" ({unreadable} Markdown files could not be read; `pmkb check` says why)") }
+        "no postmortem in {path} ({}); pass --allow-empty to build an empty knowledge base on purpose",
+        unreadable_note(*unreadable)
     )]
     NoPostmortems {
         /// The content folder.
@@ -93,6 +93,14 @@ pub enum Error {
         /// The failure.
         source: search::SearchError,
     },
+}
+
+/// Why a content folder gave no postmortem: no Markdown file, or none readable.
+fn unreadable_note(unreadable: usize) -> String {
+    match unreadable {
+        0 => "no *.md file".to_owned(),
+        n => format!("{n} Markdown files could not be read; `pmkb check` says why"),
+    }
 }
 
 /// A content folder read into a knowledge base.

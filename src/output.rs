@@ -36,7 +36,10 @@ impl OutputFile {
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
     /// Another build is writing the same output folder right now.
-    #[error("another pmkb build{} is writing {output}; try again when it has finished, or pass --wait", holder.map(|pid| format!(" (pid {pid})")).unwrap_or_default())]
+    #[error(
+        "another pmkb build{} is writing {output}; try again when it has finished, or pass --wait",
+        holder_note(*holder)
+    )]
     Busy {
         /// The output folder.
         output: PathBuf,
@@ -94,6 +97,13 @@ pub enum OutputError {
         /// The failure.
         source: std::io::Error,
     },
+}
+
+/// " (pid N)" when the holder of a lock is known.
+fn holder_note(holder: Option<u32>) -> String {
+    holder
+        .map(|pid| format!(" (pid {pid})"))
+        .unwrap_or_default()
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
