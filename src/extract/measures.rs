@@ -33,11 +33,39 @@ pub fn measures(sections: &[Section]) -> Vec<MeasureItem> {
         .filter(|s| s.kind == SectionKind::Measures)
         .flat_map(|s| section_items(&s.entries))
         .collect();
-    if items.is_empty() {
+    if !items.is_empty() {
+        return items;
+    }
+    let introduced = introduced_actions(sections);
+    if introduced.is_empty() {
         lessons_that_promise_actions(sections)
     } else {
-        items
+        introduced
     }
+}
+
+/// Lists of future work under any other heading: a list right after a line that announces
+/// it ("To prevent this from happening again, we will:", "Going forward:") is a measures
+/// list, whatever the section is called. Timelines are left alone: their rows are events.
+fn introduced_actions(sections: &[Section]) -> Vec<MeasureItem> {
+    let mut out = Vec::new();
+    for section in sections.iter().filter(|s| s.kind != SectionKind::Timeline) {
+        let entries = &section.entries;
+        for (i, entry) in entries.iter().enumerate() {
+            let intro = matches!(entry.kind, EntryKind::Line | EntryKind::Label)
+                && is_label_text(&entry.text)
+                && cue("actions_intro").in_text(&entry.text);
+            if !intro {
+                continue;
+            }
+            let list = entries[i + 1..]
+                .iter()
+                .take_while(|e| matches!(e.kind, EntryKind::Item { .. }))
+                .count();
+            out.extend(section_items(&entries[i + 1..i + 1 + list]));
+        }
+    }
+    out
 }
 
 /// The top-level list items of the lessons — a "Lessons learned" section, or a list after
@@ -370,6 +398,21 @@ mod tests {
             "{md}\n## Action items\n\n- Add a deploy checklist\n"
         ));
         assert_eq!(found.len(), 1, "{found:?}");
+    }
+
+    #[test]
+    fn a_list_announced_as_future_work_is_a_measures_list_under_any_heading() {
+        let found = items(
+            "## What happened\nThe queue stalled.\n\nTo stop this from happening again, we will:\n\n- add an alert on queue depth\n- write a runbook for draining the queue\n\nThe team was tired.\n",
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+        // A list after a line that announces something else is no measures list.
+        let found =
+            items("## What happened\nThe services involved were:\n\n- the queue\n- the API\n");
+        assert!(found.is_empty(), "{found:?}");
+        // Nor is a timeline.
+        let found = items("## Timeline\nAt 10:00 we will try:\n\n- 10:05 add capacity\n");
+        assert!(found.is_empty(), "{found:?}");
     }
 
     #[test]
