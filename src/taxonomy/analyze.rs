@@ -166,18 +166,14 @@ fn strip_urls(text: &str) -> String {
     }
 }
 
-/// Words that start a new clause when they follow a comma or stand alone mid-sentence.
-const CONJUNCTIONS: [&str; 5] = [" but ", " however", " whereas ", " although ", " though "];
-
-/// Byte offset (> 0) of the first contrastive conjunction in `s`, if any.
+/// Byte offset (> 0) of the first contrastive conjunction in `s` ("but", "however": cue
+/// list `roles.contrast`), if any.
 fn find_conjunction(s: &str) -> Option<usize> {
-    let lower = s.to_ascii_lowercase();
-    CONJUNCTIONS
-        .iter()
-        .filter_map(|w| lower.find(w))
-        .filter(|&at| at > 0)
-        .min()
-        .map(|at| at + 1)
+    let words = Analysed::new(s);
+    let contrast = crate::cues::list("roles", "contrast");
+    (1..words.len())
+        .find(|&i| contrast.at(&words, i))
+        .map(|i| words.spans[i].start)
 }
 
 fn push_nonblank(out: &mut Vec<String>, current: &mut String) {
