@@ -4,7 +4,14 @@
 use serde::Serialize;
 
 use super::sections::{Entry, EntryKind, Section, SectionKind};
-use super::{mentions, sentences};
+use super::sentences;
+use crate::cues;
+use crate::taxonomy::{Analysed, Phrases};
+
+/// A list of the `measures` cue topic (`src/cues/measures.toml`).
+fn cue(name: &str) -> &'static Phrases {
+    cues::list("measures", name)
+}
 
 /// One promised action.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -26,11 +33,39 @@ pub fn measures(sections: &[Section]) -> Vec<MeasureItem> {
         .filter(|s| s.kind == SectionKind::Measures)
         .flat_map(|s| section_items(&s.entries))
         .collect();
-    if items.is_empty() {
+    if !items.is_empty() {
+        return items;
+    }
+    let introduced = introduced_actions(sections);
+    if introduced.is_empty() {
         lessons_that_promise_actions(sections)
     } else {
-        items
+        introduced
     }
+}
+
+/// Lists of future work under any other heading: a list right after a line that announces
+/// it ("To prevent this from happening again, we will:", "Going forward:") is a measures
+/// list, whatever the section is called. Timelines are left alone: their rows are events.
+fn introduced_actions(sections: &[Section]) -> Vec<MeasureItem> {
+    let mut out = Vec::new();
+    for section in sections.iter().filter(|s| s.kind != SectionKind::Timeline) {
+        let entries = &section.entries;
+        for (i, entry) in entries.iter().enumerate() {
+            let intro = matches!(entry.kind, EntryKind::Line | EntryKind::Label)
+                && is_label_text(&entry.text)
+                && cue("actions_intro").in_text(&entry.text);
+            if !intro {
+                continue;
+            }
+            let list = entries[i + 1..]
+                .iter()
+                .take_while(|e| matches!(e.kind, EntryKind::Item { .. }))
+                .count();
+            out.extend(section_items(&entries[i + 1..i + 1 + list]));
+        }
+    }
+    out
 }
 
 /// The top-level list items of the lessons — a "Lessons learned" section, or a list after
@@ -42,8 +77,8 @@ fn lessons_that_promise_actions(sections: &[Section]) -> Vec<MeasureItem> {
         for entry in &section.entries {
             match entry.kind {
                 EntryKind::Line | EntryKind::Label if section.kind != SectionKind::Lessons => {
-                    in_lessons = is_label_text(&entry.text)
-                        && mentions(&entry.text, &["lesson", "takeaway", "take away"]);
+                    in_lessons =
+                        is_label_text(&entry.text) && cue("lesson_intro").in_text(&entry.text);
                 }
                 EntryKind::Item { depth: 0, .. }
                     if in_lessons && sentences(&entry.text).iter().any(|s| promises_action(s)) =>
@@ -76,18 +111,10 @@ fn section_items(entries: &[Entry]) -> Vec<MeasureItem> {
                 header: true,
                 cells,
             } => {
-                status_column = cells
-                    .iter()
-                    .position(|c| c.to_lowercase().contains("status"));
+                status_column = cells.iter().position(|c| cue("status_column").in_text(c));
                 text_column = cells
                     .iter()
-                    .position(|c| {
-                        let c = c.to_lowercase();
-                        c.contains("action")
-                            || c.contains("item")
-                            || c.contains("task")
-                            || c.contains("description")
-                    })
+                    .position(|c| cue("text_column").in_text(c))
                     .unwrap_or(0);
             }
             EntryKind::Row {
@@ -174,12 +201,9 @@ fn coordinated_actions(sentence: &str) -> Vec<&str> {
     let split = lower.match_indices(" and ").find_map(|(i, _)| {
         let comma = lower[..i].ends_with(',');
         let second = &lower[i + " and ".len()..];
-        let words: Vec<&str> = second.split_whitespace().take(5).collect();
-        let verb = words.first().copied().unwrap_or("");
-        let opens_action = verb.ends_with("ing") || ACTION_VERBS.contains(&verb);
-        let makes_sure = ["be sure ", "make sure ", "ensure "]
-            .iter()
-            .any(|p| second.starts_with(p));
+        let verb = second.split_whitespace().next().unwrap_or("");
+        let opens_action = verb.ends_with("ing") || opens_action(second);
+        let makes_sure = cue("makes_sure").opens_text(second);
         let promises = reports_own_work(second);
         ((comma && (opens_action || promises)) || makes_sure || assigns_action(second)).then_some(i)
     });
@@ -192,105 +216,41 @@ fn coordinated_actions(sentence: &str) -> Vec<&str> {
     }
 }
 
-/// Who carries out an action item: "the SRE team to …", "engineers will …".
-const ACTORS: &[&str] = &[
-    "team",
-    "teams",
-    "we",
-    "engineer",
-    "engineers",
-    "developers",
-    "devops",
-    "ops",
-    "sre",
-    "sres",
-    "on-call",
-    "owner",
-    "owners",
-    "manager",
-    "lead",
-    "leads",
-];
-
 /// Whether a text opens by handing an action to someone ("SRE team to have …", "the QA
-/// team will add …"): an actor within the first three words, then a modal.
+/// team will add …"): an actor, then a modal within the first four words.
 fn assigns_action(text: &str) -> bool {
-    let words: Vec<String> = text
-        .split_whitespace()
-        .take(5)
-        .map(|w| w.to_lowercase())
-        .collect();
-    words
-        .iter()
-        .position(|w| ["to", "will", "shall", "should", "must"].contains(&w.as_str()))
-        .is_some_and(|k| {
-            (1..=3).contains(&k) && words[..k].iter().any(|w| ACTORS.contains(&w.as_str()))
-        })
+    cue("assigns")
+        .find(&Analysed::new(text))
+        .is_some_and(|(_, end)| end <= 4)
 }
 
 /// Whether a sentence commits to doing something.
 fn promises_action(sentence: &str) -> bool {
-    let s = format!(" {} ", sentence.to_lowercase());
     opens_action(sentence)
         || assigns_action(sentence)
-        || reports_own_work(&s)
-        || [
-            " will ",
-            " shall ",
-            " need to ",
-            " needs to ",
-            " must ",
-            " decided ",
-            " plan to ",
-            " plans to ",
-            " going to ",
-            " we could ",
-            " consider ",
-            " should be ",
-            " created ",
-            " implemented ",
-            " introduced ",
-            " added ",
-            " set up ",
-        ]
-        .iter()
-        .any(|cue| s.contains(cue))
+        || reports_own_work(sentence)
+        || cue("promise").in_text(sentence)
 }
 
-/// Verbs that report what the team saw or felt, not work it does.
-const NOT_WORK: &[&str] = &[
-    "learned",
-    "noticed",
-    "realized",
-    "realised",
-    "experienced",
-    "received",
-    "identified",
-    "observed",
-    "seeing",
-    "hoping",
-    "sorry",
-];
-
 /// "we're adding …", "we have also scheduled …": the team reporting work it is doing or
-/// has done (`text` lower-cased).
+/// has done.
 fn reports_own_work(text: &str) -> bool {
-    let words: Vec<&str> = text
-        .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
-        .filter(|w| !w.is_empty())
-        .collect();
-    words.windows(2).enumerate().any(|(i, pair)| {
-        let subject = match pair {
-            ["we're" | "we’re" | "we've" | "we’ve", _] => 1,
-            ["we", "are" | "have"] => 2,
-            _ => return false,
-        };
-        words[i + subject..]
-            .iter()
-            .find(|w| !matches!(**w, "also" | "now" | "already" | "since"))
-            .is_some_and(|w| {
-                w.len() > 4 && (w.ends_with("ing") || w.ends_with("ed")) && !NOT_WORK.contains(w)
-            })
+    let words = Analysed::new(text);
+    let (subject, skip, not_work) = (
+        cue("own_work_subject"),
+        cue("own_work_skip"),
+        cue("not_work"),
+    );
+    (0..words.len()).any(|i| {
+        if !subject.at(&words, i) {
+            return false;
+        }
+        // The subject is two words ("we are", "we 're").
+        let verb = (i + 2..words.len()).find(|&k| !skip.at(&words, k));
+        verb.is_some_and(|k| {
+            let w = &words.words[k];
+            w.len() > 4 && (w.ends_with("ing") || w.ends_with("ed")) && !not_work.at(&words, k)
+        })
     })
 }
 
@@ -314,83 +274,9 @@ fn push_line(out: &mut Vec<MeasureItem>, text: &str, line: usize, status: Option
     }
 }
 
-/// Verbs that open an action ("Implement …", "Add …"): an item whose later sentences open
-/// with one states several actions.
-const ACTION_VERBS: &[&str] = &[
-    "add",
-    "adjust",
-    "alert",
-    "audit",
-    "automate",
-    "build",
-    "check",
-    "communicate",
-    "conduct",
-    "configure",
-    "consider",
-    "create",
-    "define",
-    "deploy",
-    "develop",
-    "document",
-    "enable",
-    "enforce",
-    "enhance",
-    "ensure",
-    "establish",
-    "evaluate",
-    "explore",
-    "hold",
-    "implement",
-    "improve",
-    "increase",
-    "install",
-    "introduce",
-    "investigate",
-    "limit",
-    "migrate",
-    "monitor",
-    "move",
-    "optimize",
-    "patch",
-    "perform",
-    "provide",
-    "reduce",
-    "refactor",
-    "remove",
-    "renew",
-    "replace",
-    "require",
-    "restrict",
-    "review",
-    "rewrite",
-    "rotate",
-    "run",
-    "scale",
-    "schedule",
-    "set",
-    "share",
-    "standardize",
-    "test",
-    "train",
-    "tune",
-    "update",
-    "upgrade",
-    "use",
-    "validate",
-    "verify",
-    "write",
-];
-
 /// Whether a text opens with an action verb ("Implement …", "Review …").
 fn opens_action(text: &str) -> bool {
-    let first = text
-        .split_whitespace()
-        .next()
-        .unwrap_or("")
-        .trim_matches(|c: char| !c.is_alphabetic())
-        .to_lowercase();
-    ACTION_VERBS.contains(&first.as_str())
+    cue("action_verbs").opens_text(text)
 }
 
 /// Splits an item into its sentences when every sentence after the first is an action of
@@ -404,17 +290,17 @@ fn separate_actions(text: &str) -> Vec<&str> {
     }
 }
 
-/// `TODO:`/`DONE`/`[done]` markers written in the text.
+/// `TODO:`/`DONE`/`[done]` markers written in the text: at its start, or in brackets at
+/// its end.
 fn inline_status(text: &str) -> Option<String> {
-    let upper = text.to_uppercase();
-    ["DONE", "TODO", "IN PROGRESS", "OPEN", "COMPLETED"]
-        .iter()
-        .find(|m| {
-            upper.starts_with(*m)
-                || upper.ends_with(&format!("({m})"))
-                || upper.ends_with(&format!("[{m}]"))
-        })
-        .map(|m| m.to_lowercase())
+    let words = Analysed::new(text);
+    let markers = cue("status_markers");
+    let bracketed = text.trim_end().ends_with([')', ']']);
+    let span = markers
+        .opening(&words)
+        .map(|end| (0, end))
+        .or_else(|| markers.closing(&words).filter(|_| bracketed))?;
+    Some(words.words[span.0..span.1].join(" "))
 }
 
 /// A line that only introduces the items below it ("Short term:", "**Improvements/Fixes:**").
@@ -437,31 +323,7 @@ fn is_label_text(text: &str) -> bool {
 
 /// Sentences around the list that state no action ("By implementing these measures, …").
 fn is_commentary(text: &str) -> bool {
-    let t = text.trim().to_lowercase();
-    [
-        "by implementing",
-        "by taking",
-        "by addressing",
-        "these measures",
-        "these steps",
-        "these actions",
-        "these corrective",
-        "these improvements",
-        "through these",
-        "with these",
-        "in conclusion",
-        "overall,",
-        "we believe",
-        "we are confident",
-        "we apologize",
-        "this incident",
-        "this postmortem",
-        "to prevent similar",
-        "to prevent this",
-        "the following",
-    ]
-    .iter()
-    .any(|p| t.starts_with(p))
+    cue("commentary").opens_text(text)
 }
 
 #[cfg(test)]
@@ -536,6 +398,21 @@ mod tests {
             "{md}\n## Action items\n\n- Add a deploy checklist\n"
         ));
         assert_eq!(found.len(), 1, "{found:?}");
+    }
+
+    #[test]
+    fn a_list_announced_as_future_work_is_a_measures_list_under_any_heading() {
+        let found = items(
+            "## What happened\nThe queue stalled.\n\nTo stop this from happening again, we will:\n\n- add an alert on queue depth\n- write a runbook for draining the queue\n\nThe team was tired.\n",
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+        // A list after a line that announces something else is no measures list.
+        let found =
+            items("## What happened\nThe services involved were:\n\n- the queue\n- the API\n");
+        assert!(found.is_empty(), "{found:?}");
+        // Nor is a timeline.
+        let found = items("## Timeline\nAt 10:00 we will try:\n\n- 10:05 add capacity\n");
+        assert!(found.is_empty(), "{found:?}");
     }
 
     #[test]

@@ -42,22 +42,29 @@ pub struct Analysed {
 }
 
 impl Analysed {
-    /// Analyses `text` (builds both analyzers; for many short texts that is still cheap).
+    /// Analyses `text` with this thread's analyzers (built once per thread: extraction
+    /// analyses every sentence several times).
     pub fn new(text: &str) -> Self {
-        let mut words = Vec::new();
-        let mut spans = Vec::new();
-        let mut analyzer = word_analyzer();
-        let mut stream = analyzer.token_stream(text);
-        while stream.advance() {
-            let token = stream.token();
-            words.push(token.text.clone());
-            spans.push(token.offset_from..token.offset_to);
+        thread_local! {
+            static ANALYZERS: std::cell::RefCell<(TextAnalyzer, TextAnalyzer)> =
+                std::cell::RefCell::new((word_analyzer(), english_analyzer()));
         }
-        Self {
-            words,
-            stems: stems(&mut english_analyzer(), text),
-            spans,
-        }
+        ANALYZERS.with_borrow_mut(|(word, english)| {
+            let mut words = Vec::new();
+            let mut spans = Vec::new();
+            let mut stream = word.token_stream(text);
+            while stream.advance() {
+                let token = stream.token();
+                words.push(token.text.clone());
+                spans.push(token.offset_from..token.offset_to);
+            }
+            drop(stream);
+            Self {
+                words,
+                stems: stems(english, text),
+                spans,
+            }
+        })
     }
 
     /// The byte offset in the text where word `at` ends (the text's length past the last).
@@ -159,18 +166,14 @@ fn strip_urls(text: &str) -> String {
     }
 }
 
-/// Words that start a new clause when they follow a comma or stand alone mid-sentence.
-const CONJUNCTIONS: [&str; 5] = [" but ", " however", " whereas ", " although ", " though "];
-
-/// Byte offset (> 0) of the first contrastive conjunction in `s`, if any.
+/// Byte offset (> 0) of the first contrastive conjunction in `s` ("but", "however": cue
+/// list `roles.contrast`), if any.
 fn find_conjunction(s: &str) -> Option<usize> {
-    let lower = s.to_ascii_lowercase();
-    CONJUNCTIONS
-        .iter()
-        .filter_map(|w| lower.find(w))
-        .filter(|&at| at > 0)
-        .min()
-        .map(|at| at + 1)
+    let words = Analysed::new(s);
+    let contrast = crate::cues::list("roles", "contrast");
+    (1..words.len())
+        .find(|&i| contrast.at(&words, i))
+        .map(|i| words.spans[i].start)
 }
 
 fn push_nonblank(out: &mut Vec<String>, current: &mut String) {
