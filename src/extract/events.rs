@@ -44,12 +44,29 @@ fn restoration(text: &str) -> Option<Ending> {
     }
 }
 
-/// Whether an event only logs a change or planned work that had no visible effect yet:
-/// it names a change and no symptom, or says outright that nothing broke.
-fn is_quiet_change(text: &str) -> bool {
+/// Whether an event logged before the first report of the problem had no visible effect
+/// yet: it says so ("tests pass", "nothing breaks"), it is planned or routine work, or it
+/// is a change logged an hour or more before that report (or on an earlier day) — had it
+/// broken anything at once, someone would have seen it sooner. An event that itself
+/// reports a problem always counts.
+fn had_no_effect_yet(event: Moment, text: &str, first_report: Option<Moment>) -> bool {
     let words = Analysed::new(text);
-    cue("no_effect").any_in(&words)
-        || (cue("change").any_in(&words) && !cue("symptom").any_in(&words))
+    let says_no_effect = cue("no_effect").any_in(&words);
+    if cue("symptom").any_in(&words) && !says_no_effect {
+        return false;
+    }
+    says_no_effect
+        || cue("planned").any_in(&words)
+        || (cue("change").any_in(&words)
+            && first_report.is_some_and(|report| long_before(event, report)))
+}
+
+/// Whether `a` comes an hour or more before `b`, or on an earlier day.
+fn long_before(a: Moment, b: Moment) -> bool {
+    match (a.date, b.date) {
+        (Some(x), Some(y)) if x < y => true,
+        _ => datetime::minutes_between(&a, &b).is_some_and(|m| m >= 60),
+    }
 }
 
 /// Whether an event reports the problem: impact or its detection.
@@ -58,19 +75,15 @@ fn reports_symptom(text: &str) -> bool {
     cue("symptom").any_in(&words) && !cue("no_effect").any_in(&words)
 }
 
-/// The index of the event that starts the outage: the first one, unless it and those after
-/// it only log quiet changes before an event that reports the problem.
+/// The index of the event that starts the outage: the first one that is not an event
+/// before the first report of the problem which had no effect yet.
 fn start_event(timed: &[(Moment, &TimelineEntry)]) -> usize {
-    let Some(symptom) = timed.iter().position(|(_, e)| reports_symptom(&e.text)) else {
-        return timed
-            .iter()
-            .position(|(_, e)| !is_quiet_change(&e.text))
-            .unwrap_or(0);
-    };
-    timed[..symptom]
+    let report = timed.iter().position(|(_, e)| reports_symptom(&e.text));
+    let report_moment = report.map(|i| timed[i].0);
+    timed[..report.unwrap_or(timed.len())]
         .iter()
-        .position(|(_, e)| !is_quiet_change(&e.text))
-        .unwrap_or(symptom)
+        .position(|&(m, e)| !had_no_effect_yet(m, &e.text, report_moment))
+        .unwrap_or(report.unwrap_or(0))
 }
 
 /// Completes `when` from the timeline: the zone its times are in, the start at its first
@@ -353,11 +366,39 @@ mod tests {
     }
 
     #[test]
-    fn quiet_changes_and_symptoms() {
-        assert!(is_quiet_change("A config change is merged; nothing breaks"));
-        assert!(is_quiet_change("Branch master renamed to main"));
-        assert!(is_quiet_change("Deploy of v2.3 to production, tests pass"));
-        assert!(!is_quiet_change("Deploy of v2.3; error rates spike"));
+    fn changes_before_the_first_report_and_symptoms() {
+        let t = |h, m| Moment {
+            date: None,
+            time: chrono::NaiveTime::from_hms_opt(h, m, 0),
+        };
+        let report = Some(t(10, 0));
+        // Said to have no effect, planned, or a change long before the first report.
+        assert!(had_no_effect_yet(
+            t(9, 58),
+            "A config change is merged; nothing breaks",
+            report
+        ));
+        assert!(had_no_effect_yet(
+            t(9, 58),
+            "Routine maintenance on the replica",
+            report
+        ));
+        assert!(had_no_effect_yet(
+            t(7, 0),
+            "Branch master renamed to main",
+            report
+        ));
+        // A change minutes before the first report may well have caused it at once.
+        assert!(!had_no_effect_yet(
+            t(9, 58),
+            "Branch master renamed to main",
+            report
+        ));
+        assert!(!had_no_effect_yet(
+            t(7, 0),
+            "Deploy of v2.3; error rates spike",
+            report
+        ));
         assert!(reports_symptom("First customer reports failed webhooks"));
         assert!(reports_symptom("Site is hard down, on-call paged"));
         assert!(!reports_symptom(

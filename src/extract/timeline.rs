@@ -103,10 +103,11 @@ pub fn timeline(sections: &[Section], year: Option<i32>) -> Vec<TimelineEntry> {
 /// The zone a timeline section states for all its times: in its heading ("## Timeline
 /// (all times PST)") or in a line under it ("All times in CET.").
 pub fn stated_zone(section: &Section) -> Option<String> {
-    let stated = section.entries.iter().map(|e| e.text.as_str()).filter(|t| {
-        let t = t.to_lowercase();
-        t.contains("all times") || t.contains("times are") || t.contains("times in")
-    });
+    let stated = section
+        .entries
+        .iter()
+        .map(|e| e.text.as_str())
+        .filter(|t| crate::cues::in_text("window", "zone_statement", t));
     std::iter::once(section.heading.as_str())
         .chain(stated)
         .find_map(datetime::find_zone)

@@ -5,10 +5,10 @@
 use super::datetime::{self, Moment, Span};
 use super::events;
 use super::labels::Labelled;
-use super::mentions;
 use super::provenance::{Conflict, How, Source};
 use super::sections::{Section, SectionKind};
 use super::timeline::TimelineEntry;
+use crate::cues;
 
 /// The outage's time facts as found in the text, each with where it came from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -91,15 +91,11 @@ fn is_length_label(label: &str) -> bool {
 }
 
 fn is_start_label(label: &str) -> bool {
-    ["start", "began", "begin", "detected"]
-        .iter()
-        .any(|w| label.contains(w))
+    cues::in_text("window", "start_label", label)
 }
 
 fn is_end_label(label: &str) -> bool {
-    ["end", "resolved", "restored", "recovered"]
-        .iter()
-        .any(|w| label.contains(w))
+    cues::in_text("window", "end_label", label)
 }
 
 /// Text of the sections that describe the incident as a whole (not its timeline,
@@ -348,29 +344,9 @@ fn stated_end(text: &str, start: &Moment, year: Option<i32>) -> Option<Moment> {
     (end.time.is_some() && key(&end) > key(start)).then_some(end)
 }
 
-/// Whether a summary line talks about how long something lasted.
+/// Whether a summary line talks about how long something lasted (`window.length`).
 fn mentions_length(text: &str) -> bool {
-    mentions(
-        text,
-        &[
-            "outage",
-            "estimated time",
-            "lasted",
-            "took",
-            "halt",
-            "for a total of",
-            "duration",
-            "downtime",
-            "down for",
-            "for approximately",
-            "for about",
-            "lasting",
-            "disruption",
-            "unavailable for",
-            "degraded for",
-            "incident",
-        ],
-    )
+    cues::in_text("window", "length", text)
 }
 
 /// A length right after "for" ("the checkout broke for 45 min", "failed for roughly half
@@ -383,20 +359,10 @@ fn length_after_for(text: &str) -> Option<i64> {
     })
 }
 
-/// Phrases that state the outage's whole length wherever they appear.
+/// Whether a sentence states the outage's whole length wherever it stands
+/// (`window.total_length`).
 fn states_total_length(text: &str) -> bool {
-    mentions(
-        text,
-        &[
-            "in total",
-            "total of",
-            "total downtime",
-            "outage lasted",
-            "incident lasted",
-            "the outage was resolved in",
-            "was resolved in",
-        ],
-    )
+    cues::in_text("window", "total_length", text)
 }
 
 #[cfg(test)]
