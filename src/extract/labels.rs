@@ -142,32 +142,33 @@ pub fn services(sections: &[Section]) -> Vec<String> {
 
 /// One name per list item of the list that opens `entries`.
 fn list_names(entries: &[Entry]) -> Vec<String> {
-    let items: Vec<&str> = entries
-        .iter()
-        .take_while(|e| matches!(e.kind, EntryKind::Item { .. }))
-        .map(|e| e.text.as_str())
-        .collect();
-    let names: Vec<String> = items.iter().filter_map(|t| name(t)).collect();
-    if names.len() == items.len() {
-        names
-    } else {
-        Vec::new()
-    }
+    all_names(
+        entries
+            .iter()
+            .take_while(|e| matches!(e.kind, EntryKind::Item { .. }))
+            .map(|e| e.text.as_str())
+            .collect(),
+    )
 }
 
-/// "api, billing and auth" → its names; none when a part is not a short name.
+/// "api, billing and auth" → its names.
 fn split_names(value: &str) -> Vec<String> {
-    let parts: Vec<&str> = value
-        .split([',', ';'])
-        .flat_map(|p| p.split(" and "))
-        .filter(|p| !p.trim().is_empty())
-        .collect();
-    let names: Vec<String> = parts.iter().filter_map(|p| name(p)).collect();
-    if names.len() == parts.len() {
-        names
-    } else {
-        Vec::new()
-    }
+    all_names(
+        value
+            .split([',', ';'])
+            .flat_map(|p| p.split(" and "))
+            .filter(|p| !p.trim().is_empty())
+            .collect(),
+    )
+}
+
+/// The names of `parts`, or none when one of them is not a short name.
+fn all_names(parts: Vec<&str>) -> Vec<String> {
+    parts
+        .iter()
+        .map(|p| name(p))
+        .collect::<Option<Vec<String>>>()
+        .unwrap_or_default()
 }
 
 fn name(text: &str) -> Option<String> {
