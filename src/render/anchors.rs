@@ -11,6 +11,8 @@ use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 pub struct Ids<'a> {
     reserved: &'a HashSet<String>,
     taken: HashSet<String>,
+    /// Per wanted id, the next number to try, so a heading repeated many times stays linear.
+    next: std::collections::HashMap<String, usize>,
 }
 
 impl<'a> Ids<'a> {
@@ -19,6 +21,7 @@ impl<'a> Ids<'a> {
         Self {
             reserved,
             taken: HashSet::new(),
+            next: std::collections::HashMap::new(),
         }
     }
 
@@ -29,10 +32,14 @@ impl<'a> Ids<'a> {
         let id = if free(wanted) {
             wanted.to_owned()
         } else {
-            (1..)
-                .map(|n| format!("{wanted}-{n}"))
-                .find(|id| free(id))
-                .unwrap_or_default()
+            let n = self.next.entry(wanted.to_owned()).or_insert(1);
+            loop {
+                let candidate = format!("{wanted}-{n}");
+                *n += 1;
+                if !self.reserved.contains(&candidate) && !self.taken.contains(&candidate) {
+                    break candidate;
+                }
+            }
         };
         self.taken.insert(id.clone());
         id

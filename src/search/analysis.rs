@@ -122,6 +122,11 @@ pub fn is_cjk(c: char) -> bool {
 
 /// A character folded: NFKD, combining marks dropped, lower case.
 fn fold(c: char, out: &mut String) {
+    if c.is_ascii() {
+        // The common case, and its own decomposition.
+        out.push(c.to_ascii_lowercase());
+        return;
+    }
     decompose_compatible(c, |d| {
         if !is_combining_mark(d) {
             out.extend(d.to_lowercase());

@@ -1,6 +1,7 @@
 //! Search: a tantivy index of the knowledge base for `pmkb search`, and the static index
-//! the site's search page reads. Both come from one text analysis (the taxonomy's English
-//! analyzer) and one scoring path, so the terminal and the site rank alike.
+//! the site's search page reads. Both come from one text analysis ([`analysis`]: any
+//! language, ported to `search.js`) and one scoring path, so the terminal and the site
+//! rank alike.
 //!
 //! The tantivy index lives in a cache folder (`index_dir`, default `.pmkb/index/`), is
 //! updated in place under tantivy's writer lock when its fingerprint — the stamps of the

@@ -13,9 +13,10 @@
 //!   "facets": {"root-causes": [SLUG, …], "measures": [SLUG, …]}}`.
 //!   `ID` is a hash of every other file, which all live under `search/ID/` and so can be
 //!   cached forever. A year's postmortems are the ids `FIRST..END`.
-//! - `search/ID/w/HEX.bin`, word shards: the lowercased word forms whose 32-bit FNV-1a
-//!   hash modulo `W` is `HEX` (lowercase hex). A count, then per form (sorted):
-//!   form, stem. This replaces a stemmer in the browser.
+//! - `search/ID/w/HEX.bin`, word shards: the folded word forms (see
+//!   [`analysis`](super::analysis)) whose 32-bit FNV-1a hash modulo `W` is `HEX` (lowercase
+//!   hex). A count, then per form (sorted): form, stem. The page looks a form up here and
+//!   stems only the forms no postmortem uses.
 //! - `search/ID/p/HEX.bin`, prefix shards (`"prefixes": P` in the manifest): keyed by the
 //!   first three characters of the forms longer than that, hashed as above modulo `P`. A
 //!   count, then per key: the key; a count and per form (at most 64, shortest first) the
@@ -29,9 +30,10 @@
 //! - `search/ID/d/N.bin`: gzipped JSON of postmortem N (`slug`, `title`, `date`,
 //!   `root_causes` and `measures` as `[slug, name]` pairs, `text` for the snippet).
 //!
-//! A query splits into words as tantivy's simple tokenizer does (runs of letters and
-//! digits, lowercased; 40 bytes or longer dropped), looks each word's stem up (one word
-//! shard and one stem shard per word), keeps the ids every word matches, adds their scores
+//! A query splits into words as [`analysis`](super::analysis) does (folded, CJK pairs,
+//! apostrophes kept inside words; 40 bytes or longer dropped; `search.js` ports it with
+//! the Snowball English stemmer), looks each word's stem up (one word shard and one stem
+//! shard per word), keeps the ids every word matches, adds their scores
 //! in `f32`, filters, ranks by score then id, and fetches the `d` files of the results on
 //! screen. A stem's scores are tantivy's for a one-word `pmkb search` of it, and an
 //! all-words query scores the sum of its words, so the page ranks like the terminal.
