@@ -10,5 +10,8 @@ mod headless;
 mod hostile;
 mod huge;
 mod insights;
+mod links;
+mod scaffold;
 mod search;
+mod serve;
 mod support;
