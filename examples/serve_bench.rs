@@ -13,42 +13,21 @@
 mod generate;
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
-struct Options {
-    count: usize,
-    seed: u64,
-    dir: PathBuf,
-    edits: usize,
-    content: Option<PathBuf>,
-}
-
-fn options() -> Options {
-    let mut o = Options {
-        count: 10_000,
-        seed: 42,
-        dir: PathBuf::from("target/serve-bench"),
-        edits: 5,
-        content: None,
-    };
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        let value = args
-            .next()
-            .unwrap_or_else(|| panic!("{flag} needs a value"));
-        match flag.as_str() {
-            "--count" => o.count = value.parse().expect("--count N"),
-            "--seed" => o.seed = value.parse().expect("--seed N"),
-            "--dir" => o.dir = value.into(),
-            "--edits" => o.edits = value.parse().expect("--edits N"),
-            "--content" => o.content = Some(value.into()),
-            other => panic!("unknown option {other}"),
-        }
-    }
-    o
+/// The value after `--name` on the command line, parsed, or `default`.
+fn option<T: std::str::FromStr>(name: &str, default: T) -> T {
+    let args: Vec<String> = std::env::args().collect();
+    args.windows(2)
+        .find(|pair| pair[0] == name)
+        .map_or(default, |pair| {
+            pair[1]
+                .parse()
+                .unwrap_or_else(|_| panic!("{name}: cannot read {}", pair[1]))
+        })
 }
 
 /// The server, killed on drop.
@@ -81,16 +60,23 @@ fn events(origin: &str) -> Receiver<String> {
 }
 
 fn main() {
-    let o = options();
-    let pmkb = std::env::current_exe()
-        .unwrap()
-        .parent()
-        .and_then(Path::parent)
-        .map(|release| release.join("pmkb"))
-        .filter(|p| p.is_file())
-        .expect("build the pmkb binary first: cargo build --release");
-    let site = o.dir.join("site");
-    let content = match &o.content {
+    let count: usize = option("--count", 10_000);
+    let seed: u64 = option("--seed", 42);
+    let dir: PathBuf = option("--dir", PathBuf::from("target/serve-bench"));
+    let edits: usize = option("--edits", 5);
+    let corpus = std::env::args()
+        .skip_while(|a| a != "--content")
+        .nth(1)
+        .map(PathBuf::from);
+    // The release binary beside this example's folder (target/release/pmkb).
+    let exe = std::env::current_exe().unwrap();
+    let pmkb = exe.ancestors().nth(2).unwrap().join("pmkb");
+    assert!(
+        pmkb.is_file(),
+        "build the pmkb binary first: cargo build --release"
+    );
+    let site = dir.join("site");
+    let content = match &corpus {
         Some(dir) => {
             // The edits change the corpus: work on a copy.
             let _ = std::fs::remove_dir_all(&site);
@@ -106,7 +92,7 @@ fn main() {
         }
         None => {
             let _ = std::fs::remove_dir_all(&site);
-            generate::write_corpus(&site.join("content"), o.count, o.seed).unwrap();
+            generate::write_corpus(&site.join("content"), count, seed).unwrap();
             site.join("content")
         }
     };
@@ -145,7 +131,7 @@ fn main() {
     );
 
     let mut times = Vec::new();
-    for edit in 0..o.edits {
+    for edit in 0..edits {
         let file = &files[(edit * 7919) % files.len()];
         let mut text = std::fs::read_to_string(file).unwrap();
         text.push_str(&format!("\nEdited by the benchmark, pass {edit}.\n"));
