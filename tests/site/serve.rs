@@ -268,3 +268,56 @@ fn edits_reload_open_tabs_and_broken_files_keep_the_last_good_site() {
     let (_, _, body) = server.get(page);
     assert!(body.contains("connection pool exhausted"), "{body}");
 }
+
+#[test]
+fn folders_created_renamed_and_deleted_and_bursts_are_followed() {
+    let site = copy_site(&fixture("basic"), None);
+    let content = site.path().join("content");
+    let server = Server::start(site.path(), &[]);
+    let events = server.events();
+
+    // A new folder holding a postmortem, created while the server runs.
+    let folder = content.join("new-incident");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(
+        folder.join("README.md"),
+        "# Queue backlog after a broker restart\n\nThe broker restarted and the queue grew.\n",
+    )
+    .unwrap();
+    events.next_named("reload");
+    let (status, _, body) = server.get("postmortems/new-incident/");
+    assert_eq!(status, 200);
+    assert!(body.contains("Queue backlog after a broker restart"));
+
+    // Renamed: the old page is gone, the new one is there.
+    std::fs::rename(&folder, content.join("broker-restart")).unwrap();
+    events.next_named("reload");
+    assert_eq!(server.get("postmortems/new-incident/").0, 404);
+    assert_eq!(server.get("postmortems/broker-restart/").0, 200);
+
+    // Deleted.
+    std::fs::remove_dir_all(content.join("broker-restart")).unwrap();
+    events.next_named("reload");
+    assert_eq!(server.get("postmortems/broker-restart/").0, 404);
+
+    // A burst of twenty saves (a `git checkout`) is one rebuild, or two when the burst
+    // straddles the start of a rebuild, never one per file.
+    for i in 0..20 {
+        std::fs::write(
+            content.join(format!("burst-{i:02}.md")),
+            format!("# Burst incident {i}\n\nA short outage.\n"),
+        )
+        .unwrap();
+    }
+    events.next_named("reload");
+    let mut rebuilds = 1;
+    if server.get("postmortems/burst-19/").0 != 200 {
+        events.next_named("reload");
+        rebuilds += 1;
+    }
+    assert_eq!(server.get("postmortems/burst-19/").0, 200);
+    while let Ok((event, _)) = events.0.recv_timeout(Duration::from_secs(3)) {
+        rebuilds += usize::from(event == "reload");
+    }
+    assert!(rebuilds <= 2, "{rebuilds} rebuilds for one burst");
+}
