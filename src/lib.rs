@@ -438,22 +438,29 @@ pub fn build_files(
     files.push(output::OutputFile::text(".nojekyll", String::new()));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     both.end(files.len());
-    let site = links::SiteMap::new(
-        &loaded.kb,
-        &loaded.assets,
-        &files,
-        &settings.config.base_url,
-    );
-    let mut diagnostics = loaded.diagnostics;
-    diagnostics.extend(links::check(&loaded.kb, &site));
-    diagnostics.extend(theme_diagnostics);
+    let report = report(settings, loaded, &files, files.len(), theme_diagnostics);
+    Ok((files, report))
+}
+
+/// The report on a loaded site rendered into `files`: its findings, `more` findings and
+/// the links that lead nowhere, sorted.
+fn report(
+    settings: &Settings,
+    loaded: Loaded,
+    files: &[output::OutputFile],
+    files_written: usize,
+    more: Vec<Diagnostic>,
+) -> BuildReport {
+    let base_url = &settings.config.base_url;
+    let mut diagnostics = links::check(&loaded.kb, &loaded.assets, files, base_url);
+    diagnostics.extend(loaded.diagnostics);
+    diagnostics.extend(more);
     diagnostics::sort(&mut diagnostics);
-    let report = BuildReport {
-        files_written: files.len(),
+    BuildReport {
+        files_written,
         postmortems: loaded.kb.postmortems.len(),
         diagnostics,
-    };
-    Ok((files, report))
+    }
 }
 
 /// What `pmkb check` finds: the input's diagnostics, the linter's and the link
@@ -461,22 +468,9 @@ pub fn build_files(
 pub fn check_site(settings: &Settings) -> Result<BuildReport, Error> {
     let loaded = load(settings)?;
     let (files, _) = render_site(settings, &loaded)?;
-    let site = links::SiteMap::new(
-        &loaded.kb,
-        &loaded.assets,
-        &files,
-        &settings.config.base_url,
-    );
-    let mut diagnostics = loaded.diagnostics;
-    diagnostics.extend(check::lint(&loaded.kb));
-    diagnostics.extend(check::unlinked(&loaded.kb, &loaded.assets));
-    diagnostics.extend(links::check(&loaded.kb, &site));
-    diagnostics::sort(&mut diagnostics);
-    Ok(BuildReport {
-        files_written: 0,
-        postmortems: loaded.kb.postmortems.len(),
-        diagnostics,
-    })
+    let mut findings = check::lint(&loaded.kb);
+    findings.extend(check::unlinked(&loaded.kb, &loaded.assets));
+    Ok(report(settings, loaded, &files, 0, findings))
 }
 
 /// A site file the file system refused, named by its content path when it is a copied

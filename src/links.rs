@@ -23,7 +23,7 @@ use crate::output::OutputFile;
 
 /// The built site as the checker sees it: which paths exist, where each postmortem's
 /// source and the content assets are published, and the `id`s of each page.
-pub struct SiteMap<'a> {
+struct SiteMap<'a> {
     files: HashMap<&'a str, &'a [u8]>,
     /// Content-relative source path → published site path (`postmortems/<slug>/`,
     /// `files/<path>`).
@@ -36,12 +36,7 @@ pub struct SiteMap<'a> {
 impl<'a> SiteMap<'a> {
     /// The map of a site built from `kb` and `assets` into `files`, published at `base_url`
     /// (empty when unknown).
-    pub fn new(
-        kb: &KnowledgeBase,
-        assets: &[Asset],
-        files: &'a [OutputFile],
-        base_url: &str,
-    ) -> Self {
+    fn new(kb: &KnowledgeBase, assets: &[Asset], files: &'a [OutputFile], base_url: &str) -> Self {
         let pages = kb
             .postmortems
             .iter()
@@ -123,9 +118,16 @@ fn unescape(text: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// Warnings for every link, image or anchor of every postmortem that does not resolve
-/// in `site`, sorted by file and line.
-pub fn check(kb: &KnowledgeBase, site: &SiteMap<'_>) -> Vec<Diagnostic> {
+/// Warnings for every link, image or anchor of every postmortem of `kb` that does not
+/// resolve in the site built from it and `assets` into `files` (sorted by path), published
+/// at `base_url` (empty when unknown); sorted by file and line.
+pub fn check(
+    kb: &KnowledgeBase,
+    assets: &[Asset],
+    files: &[OutputFile],
+    base_url: &str,
+) -> Vec<Diagnostic> {
+    let site = &SiteMap::new(kb, assets, files, base_url);
     let mut out: Vec<Diagnostic> = kb
         .postmortems
         .par_iter()
