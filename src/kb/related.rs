@@ -362,9 +362,12 @@ impl Corpus {
     }
 }
 
+/// A postmortem's (term id, frequency) pairs sorted by id, and its length in terms.
+type TermCounts = (Vec<(u32, u32)>, f64);
+
 /// Each postmortem's terms as (term id, frequency) sorted by id, with its length; and how
 /// many distinct terms there are. Ids follow the terms' string order.
-fn intern_terms(postmortems: &[Postmortem]) -> (Vec<(Vec<(u32, u32)>, f64)>, usize) {
+fn intern_terms(postmortems: &[Postmortem]) -> (Vec<TermCounts>, usize) {
     let texts: Vec<HashMap<String, u32>> = postmortems.par_iter().map(term_counts).collect();
     let mut vocabulary: Vec<&str> = {
         let mut seen: HashSet<&str> = HashSet::default();
@@ -439,7 +442,7 @@ mod tests {
             slug_rank,
             index: 0,
         };
-        let mut list = vec![c(0.5, 2), c(0.9, 3), c(0.5, 1)];
+        let mut list = [c(0.5, 2), c(0.9, 3), c(0.5, 1)];
         list.sort();
         let order: Vec<u32> = list.iter().map(|c| c.slug_rank).collect();
         assert_eq!(order, [3, 1, 2]);
