@@ -142,6 +142,15 @@ pub fn load(settings: &Settings) -> Result<Loaded, Error> {
 
 /// [`load`], recording each stage in `timings`.
 pub fn load_timed(settings: &Settings, timings: &Timings) -> Result<Loaded, Error> {
+    let mut loaded = load_unrelated(settings, timings)?;
+    let span = timings.start("kb: related");
+    loaded.kb.relate();
+    span.end(loaded.kb.postmortems.len());
+    Ok(loaded)
+}
+
+/// [`load`] without the related incidents (which search does not index).
+fn load_unrelated(settings: &Settings, timings: &Timings) -> Result<Loaded, Error> {
     discover::check_folder(&settings.content_dir)?;
     let taxonomy = load_taxonomy(settings)?;
     let limits = discover::Limits {
@@ -193,10 +202,7 @@ pub fn load_timed(settings: &Settings, timings: &Timings) -> Result<Loaded, Erro
         diagnostics.extend(found);
     }
     let span = timings.start("kb");
-    let (mut kb, more) = KnowledgeBase::assemble(analysed, taxonomy);
-    span.end(kb.postmortems.len());
-    let span = timings.start("kb: related");
-    kb.relate();
+    let (kb, more) = KnowledgeBase::assemble(analysed, taxonomy);
     span.end(kb.postmortems.len());
     diagnostics.extend(more);
     diagnostics::sort(&mut diagnostics);
@@ -318,7 +324,7 @@ pub fn search_index(settings: &Settings) -> Result<(SearchIndex, Option<Vec<Diag
     if let Some(index) = SearchIndex::open_fresh(&settings.index_dir, &fingerprint) {
         return Ok((index, None));
     }
-    let loaded = load(settings)?;
+    let loaded = load_unrelated(settings, &Timings::disabled())?;
     require_postmortems(settings, &loaded)?;
     let (index, mut diagnostics) =
         SearchIndex::rebuild(&settings.index_dir, &fingerprint, &loaded.kb)

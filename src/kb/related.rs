@@ -10,7 +10,9 @@
 //! base of up to a few hundred postmortems) the result is the exhaustive one.
 
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rayon::prelude::*;
 
@@ -24,7 +26,7 @@ pub const MAX_RELATED: usize = 5;
 const QUERY_TERMS: usize = 25;
 /// How many documents of a term's posting list (those it weighs most in) yield candidates:
 /// bounds the work per postmortem whatever the size of the knowledge base.
-pub const POSTINGS_PER_TERM: usize = 400;
+pub const POSTINGS_PER_TERM: usize = 256;
 /// How many candidates, by their score over the cut posting lists, are scored exactly.
 const SHORTLIST: usize = 8 * MAX_RELATED;
 /// BM25 term-frequency saturation.
@@ -51,12 +53,11 @@ pub struct Related {
 }
 
 /// One postmortem's text as interned term ids with their frequencies (sorted by id), and
-/// its categories as interned ids (sorted).
+/// its categories as interned ids.
 struct Doc {
     terms: Vec<(u32, u32)>,
     len: f64,
-    root_causes: Vec<u32>,
-    measures: Vec<u32>,
+    categories: Vec<u32>,
 }
 
 /// Everything scoring needs, built once per knowledge base.
@@ -69,6 +70,11 @@ struct Corpus {
     postings: Vec<Vec<(u32, u32)>>,
     /// Per category id: its postmortems, when there are at most [`POSTINGS_PER_TERM`].
     small_categories: Vec<Vec<u32>>,
+    /// Each postmortem's root-cause and measure categories as one bit set of `words`
+    /// words each, side by side: counting shared categories is a few popcounts.
+    labels: Vec<u64>,
+    /// Words per bit set.
+    words: usize,
     avg_len: f64,
     /// Each postmortem's position in slug order, for tie-breaking without strings.
     slug_rank: Vec<u32>,
@@ -152,28 +158,39 @@ impl PartialOrd for Candidate {
 impl Corpus {
     fn new<'p>(postmortems: &'p [Postmortem]) -> Self {
         let (interned, terms) = intern_terms(postmortems);
-        let mut categories: HashMap<&str, u32> = HashMap::new();
+        let mut categories: HashMap<&'p str, u32> = HashMap::default();
+        let mut intern = |slugs: &'p [String]| -> Vec<u32> {
+            slugs
+                .iter()
+                .map(|s| {
+                    let next = categories.len() as u32;
+                    *categories.entry(s.as_str()).or_insert(next)
+                })
+                .collect()
+        };
         let mut docs = Vec::with_capacity(postmortems.len());
+        let mut kinds: Vec<(Vec<u32>, Vec<u32>)> = Vec::with_capacity(postmortems.len());
         for ((terms, len), pm) in interned.into_iter().zip(postmortems) {
-            let mut intern = |slugs: &'p [String]| -> Vec<u32> {
-                let mut ids: Vec<u32> = slugs
-                    .iter()
-                    .map(|s| {
-                        let next = categories.len() as u32;
-                        *categories.entry(s.as_str()).or_insert(next)
-                    })
-                    .collect();
-                ids.sort_unstable();
-                ids
-            };
+            let causes = intern(&pm.labels.root_causes);
+            let measures = intern(&pm.labels.measures);
             docs.push(Doc {
                 terms,
                 len,
-                root_causes: intern(&pm.labels.root_causes),
-                measures: intern(&pm.labels.measures),
+                categories: causes.iter().chain(&measures).copied().collect(),
             });
+            kinds.push((causes, measures));
         }
         let category_count = categories.len();
+        let words = category_count.div_ceil(64).max(1);
+        let mut labels = vec![0u64; kinds.len() * 2 * words];
+        for (i, (causes, measures)) in kinds.iter().enumerate() {
+            for (k, ids) in [causes, measures].into_iter().enumerate() {
+                let set = &mut labels[(2 * i + k) * words..(2 * i + k + 1) * words];
+                for &id in ids {
+                    set[id as usize / 64] |= 1 << (id % 64);
+                }
+            }
+        }
         let n = docs.len() as f64;
         let avg_len = (docs.iter().map(|d| d.len).sum::<f64>() / n.max(1.0)).max(1.0);
         let mut postings: Vec<Vec<(u32, u32)>> = vec![Vec::new(); terms];
@@ -182,7 +199,7 @@ impl Corpus {
             for &(term, tf) in &d.terms {
                 postings[term as usize].push((i as u32, tf));
             }
-            for &c in d.root_causes.iter().chain(&d.measures) {
+            for &c in &d.categories {
                 members[c as usize].push(i as u32);
             }
         }
@@ -223,6 +240,8 @@ impl Corpus {
             idf,
             postings,
             small_categories: members,
+            labels,
+            words,
             avg_len,
             slug_rank,
         }
@@ -245,7 +264,7 @@ impl Corpus {
                 );
             }
         }
-        for &c in doc.root_causes.iter().chain(&doc.measures) {
+        for &c in &doc.categories {
             for &b in &self.small_categories[c as usize] {
                 scratch.add(epoch, b, 0.0);
             }
@@ -261,7 +280,7 @@ impl Corpus {
             } else {
                 0.0
             };
-            let candidate = self.candidate(doc, b, text);
+            let candidate = self.candidate(a, b, text);
             if shortlist.len() < SHORTLIST {
                 shortlist.push(candidate);
             } else if shortlist.peek().is_some_and(|worst| candidate < *worst) {
@@ -278,7 +297,7 @@ impl Corpus {
                 } else {
                     0.0
                 };
-                self.candidate(doc, c.index, text)
+                self.candidate(a, c.index, text)
             })
             .filter(|c| c.score > 0.0)
             .collect();
@@ -290,17 +309,26 @@ impl Corpus {
             .collect()
     }
 
-    /// Candidate `b` for `doc` with its text score and category boosts.
-    fn candidate(&self, doc: &Doc, b: u32, text: f64) -> Candidate {
-        let other = &self.docs[b as usize];
+    /// Candidate `b` for postmortem `a` with its text score and category boosts.
+    fn candidate(&self, a: usize, b: u32, text: f64) -> Candidate {
         let score = text
-            + ROOT_CAUSE_BOOST * common(&doc.root_causes, &other.root_causes) as f64
-            + MEASURE_BOOST * common(&doc.measures, &other.measures) as f64;
+            + ROOT_CAUSE_BOOST * self.common(a, b as usize, 0) as f64
+            + MEASURE_BOOST * self.common(a, b as usize, 1) as f64;
         Candidate {
             score,
             slug_rank: self.slug_rank[b as usize],
             index: b,
         }
+    }
+
+    /// How many categories of kind `kind` (0 root causes, 1 measures) `a` and `b` share.
+    fn common(&self, a: usize, b: usize, kind: usize) -> u32 {
+        let set = |i: usize| &self.labels[(2 * i + kind) * self.words..][..self.words];
+        set(a)
+            .iter()
+            .zip(set(b))
+            .map(|(x, y)| (x & y).count_ones())
+            .sum()
     }
 
     /// A document's most distinctive terms with their idf as weight, most distinctive
@@ -334,12 +362,15 @@ impl Corpus {
     }
 }
 
+/// A postmortem's (term id, frequency) pairs sorted by id, and its length in terms.
+type TermCounts = (Vec<(u32, u32)>, f64);
+
 /// Each postmortem's terms as (term id, frequency) sorted by id, with its length; and how
 /// many distinct terms there are. Ids follow the terms' string order.
-fn intern_terms(postmortems: &[Postmortem]) -> (Vec<(Vec<(u32, u32)>, f64)>, usize) {
+fn intern_terms(postmortems: &[Postmortem]) -> (Vec<TermCounts>, usize) {
     let texts: Vec<HashMap<String, u32>> = postmortems.par_iter().map(term_counts).collect();
     let mut vocabulary: Vec<&str> = {
-        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        let mut seen: HashSet<&str> = HashSet::default();
         for counts in &texts {
             seen.extend(counts.keys().map(String::as_str));
         }
@@ -384,7 +415,7 @@ fn term_counts(pm: &Postmortem) -> HashMap<String, u32> {
         text.push('\n');
         text.push_str(&item.text);
     }
-    let mut tf: HashMap<String, u32> = HashMap::new();
+    let mut tf: HashMap<String, u32> = HashMap::default();
     for stem in analyse(&text) {
         // Numbers and short stems (times, "db", "to") say little about the incident.
         if stem.len() < 3 || !stem.chars().any(char::is_alphabetic) {
@@ -393,11 +424,6 @@ fn term_counts(pm: &Postmortem) -> HashMap<String, u32> {
         *tf.entry(stem).or_default() += 1;
     }
     tf
-}
-
-/// How many ids two sorted lists share.
-fn common(a: &[u32], b: &[u32]) -> usize {
-    a.iter().filter(|x| b.binary_search(x).is_ok()).count()
 }
 
 /// The slugs of `a` that are also in `b`, in `a`'s order.
@@ -416,7 +442,7 @@ mod tests {
             slug_rank,
             index: 0,
         };
-        let mut list = vec![c(0.5, 2), c(0.9, 3), c(0.5, 1)];
+        let mut list = [c(0.5, 2), c(0.9, 3), c(0.5, 1)];
         list.sort();
         let order: Vec<u32> = list.iter().map(|c| c.slug_rank).collect();
         assert_eq!(order, [3, 1, 2]);
