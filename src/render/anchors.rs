@@ -49,6 +49,11 @@ impl<'a> Ids<'a> {
     pub fn given(&self) -> &HashSet<String> {
         &self.taken
     }
+
+    /// The ids the theme uses on the page.
+    pub fn reserved(&self) -> &HashSet<String> {
+        self.reserved
+    }
 }
 
 /// GitHub's heading anchor: lower case, letters and digits of any script kept, spaces to

@@ -137,17 +137,23 @@ pub fn sanitise(html: &str) -> String {
     builder().clean(html).to_string()
 }
 
-/// [`sanitise`], keeping only the ids pmkb gave (each once): an id written in raw HTML could
-/// collide with a heading's or the theme's.
+/// [`sanitise`], keeping each id once: the ids pmkb gave, and an id written in raw HTML
+/// (`<span id="here">`) only when no heading, footnote or theme element has it, so a link to
+/// it still lands and it can never collide with theirs.
 fn sanitise_with_ids(html: &str, ids: &anchors::Ids<'_>) -> String {
-    let unused = std::sync::Mutex::new(ids.given().clone());
+    let given = ids.given().clone();
+    let taken: HashSet<String> = ids.reserved().union(&given).cloned().collect();
+    let seen = std::sync::Mutex::new((given, taken));
     builder()
         .attribute_filter(move |_, attribute, value| {
             if attribute != "id" {
                 return Some(value.into());
             }
-            let mine = unused.lock().is_ok_and(|mut ids| ids.remove(value));
-            mine.then(|| value.into())
+            let keep = seen.lock().is_ok_and(|mut seen| {
+                let (unused, taken) = &mut *seen;
+                unused.remove(value) || taken.insert(value.to_owned())
+            });
+            keep.then(|| value.into())
         })
         .clean(html)
         .to_string()
@@ -379,6 +385,8 @@ mod tests {
         assert_eq!(unique.len(), found.len(), "{html}");
         assert!(!found.contains(&"main".to_owned()), "{html}");
         assert!(found.contains(&"fn-main".to_owned()), "{html}");
+        let free = render("<span id=\"here\">x</span> [back](#here)", false);
+        assert!(free.contains(r#"<span id="here">"#), "{free}");
         assert!(html.contains(r##"href="#fn-main""##), "{html}");
     }
 
