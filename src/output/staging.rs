@@ -108,9 +108,17 @@ impl Drop for Lock {
     }
 }
 
-/// The process id the holder wrote into the lock file, if it is there yet.
+/// The process id the holder wrote into the lock file. A holder writes it right after it
+/// takes the lock, so an empty file is read again a few times (100 ms at most) before the
+/// holder is given up as unknown.
 fn holder(path: &Path) -> Option<u32> {
-    std::fs::read_to_string(path).ok()?.trim().parse().ok()
+    let read = || std::fs::read_to_string(path).ok()?.trim().parse().ok();
+    (0..20).find_map(|attempt| {
+        if attempt > 0 {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        read()
+    })
 }
 
 /// Whether the open `file` is the one at `path` now.
