@@ -282,13 +282,18 @@ fn place_on_one_clock(fm: &mut FrontMatter) {
     let start = fm.started_at.as_deref().and_then(with_offset);
     let declared = fm.timezone.clone();
     let zone = declared.or_else(|| start.map(|s| zone_name(*s.offset())));
-    let Some(zone) = zone else { return };
-    fm.timezone.get_or_insert_with(|| zone.clone());
+    if let Some(zone) = &zone {
+        fm.timezone.get_or_insert_with(|| zone.clone());
+    }
     for value in [&mut fm.started_at, &mut fm.ended_at, &mut fm.date] {
         let Some(instant) = value.as_deref().and_then(with_offset) else {
             continue;
         };
-        let offset = zone_offset(&zone, instant.naive_utc()).unwrap_or(*instant.offset());
+        // Without a zone of the outage (a `date` alone), a value keeps its own offset's clock.
+        let offset = zone
+            .as_deref()
+            .and_then(|zone| zone_offset(zone, instant.naive_utc()))
+            .unwrap_or(*instant.offset());
         *value = Some(wall_clock(instant.with_timezone(&offset).naive_local()));
     }
 }
@@ -452,6 +457,13 @@ mod tests {
         assert_eq!(
             (fm.started_at.as_deref(), fm.timezone),
             (Some("2025-03-01"), None)
+        );
+        // A `date` alone (a publication stamp) is read on its own offset's clock and says
+        // nothing about the outage's zone.
+        let fm = declared("date: \"2025-04-02 21:10:00 -0400\"\n");
+        assert_eq!(
+            (fm.date.as_deref(), fm.timezone),
+            (Some("2025-04-02T21:10"), None)
         );
     }
 

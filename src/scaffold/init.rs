@@ -18,8 +18,9 @@ fn files() -> [(&'static str, String); 4] {
             include_str!("files/pages.yml").replace("@PMKB_VERSION@", crate::VERSION),
         ),
         (
-            "content/2023-01-09-order-service-disk-full.md",
-            include_str!("../../content/2023-01-09-order-service-disk-full.md").to_owned(),
+            "content/2024-05-21-orders-db-primary-hardware-failure.md",
+            include_str!("../../content/2024-05-21-orders-db-primary-hardware-failure.md")
+                .to_owned(),
         ),
     ]
 }

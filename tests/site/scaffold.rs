@@ -56,7 +56,7 @@ fn init_writes_a_site_that_builds_and_a_workflow_that_publishes_it() {
     assert!(kb.join("public/.nojekyll").is_file());
     let home = std::fs::read_to_string(kb.join("public/index.html")).unwrap();
     assert!(
-        home.contains("postmortems/2023-01-09-order-service-disk-full/"),
+        home.contains("postmortems/2024-05-21-orders-db-primary-hardware-failure/"),
         "the example postmortem is listed"
     );
 
