@@ -1,19 +1,26 @@
 //! `pmkb check`: what could not be found in each postmortem, as diagnostics with a file,
 //! a line and a hint — what a team runs in CI on its postmortem repository.
 
+use std::collections::HashSet;
+
 use crate::diagnostics::Diagnostic;
 use crate::discover::Asset;
 use crate::extract::provenance::Window;
 use crate::extract::{Origin, SectionKind, TimelineEntry};
 use crate::kb::{KnowledgeBase, Postmortem};
+use crate::output::OutputFile;
 
-/// Files of the content folder that no postmortem links, so `pmkb build` does not
-/// publish them: a warning each, so a stray secret or a broken link is noticed.
-pub fn unlinked(kb: &KnowledgeBase, assets: &[Asset]) -> Vec<Diagnostic> {
-    let linked = crate::render::linked_assets(kb, assets);
+/// Files of the content folder that no postmortem links, so the rendered site (`site`)
+/// does not publish them under `files/`: a warning each, so a stray secret or a broken link
+/// is noticed.
+pub fn unlinked(assets: &[Asset], site: &[OutputFile]) -> Vec<Diagnostic> {
+    let published: HashSet<&str> = site
+        .iter()
+        .filter_map(|f| f.path.strip_prefix("files/"))
+        .collect();
     assets
         .iter()
-        .filter(|a| !linked.contains(&a.rel_path))
+        .filter(|a| !published.contains(a.rel_path.as_str()))
         .map(|a| {
             Diagnostic::warning(&a.rel_path, "no postmortem links this file; it is not published")
                 .with_hint("link it from a postmortem to publish it, or remove it; files to publish as they are go in the theme folder's static/")

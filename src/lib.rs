@@ -475,7 +475,7 @@ pub fn check_site(settings: &Settings) -> Result<BuildReport, Error> {
     let loaded = load(settings)?;
     let (files, _) = render_site(settings, &loaded)?;
     let mut findings = check::lint(&loaded.kb);
-    findings.extend(check::unlinked(&loaded.kb, &loaded.assets));
+    findings.extend(check::unlinked(&loaded.assets, &files));
     Ok(report(settings, loaded, &files, 0, findings))
 }
 

@@ -18,7 +18,7 @@ pub mod views;
 pub use markdown::sanitise;
 pub use theme::{Theme, ThemeError};
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -51,16 +51,6 @@ pub struct RenderInput<'a> {
     pub assets: &'a [Asset],
     /// Keep raw HTML from postmortems unsanitised.
     pub trust_html: bool,
-}
-
-/// The content-relative paths of the assets some postmortem links (an image it embeds,
-/// a file it links to), resolved as the pages resolve them: only these are published.
-pub fn linked_assets(kb: &KnowledgeBase, assets: &[Asset]) -> BTreeSet<String> {
-    let links = postmortem::BodyLinks::new(kb, assets);
-    kb.postmortems
-        .par_iter()
-        .map(|pm| links.body(pm, "", &HashSet::new(), false).1)
-        .reduce(BTreeSet::new, union)
 }
 
 fn union(mut a: BTreeSet<String>, b: BTreeSet<String>) -> BTreeSet<String> {
