@@ -49,6 +49,9 @@ enum Command {
         /// Link pages as `…/index.html`, so the site also works opened from disk (file://).
         #[arg(long)]
         relative_index: bool,
+        /// Include postmortems marked `draft: true` (left out by default).
+        #[arg(long)]
+        drafts: bool,
     },
     /// Print every postmortem's structured metadata as one JSON array (see EXPORT.md).
     Export {
@@ -116,6 +119,9 @@ struct ServeArgs {
     /// Open the site in the default browser.
     #[arg(long)]
     open: bool,
+    /// Include postmortems marked `draft: true` (left out by default).
+    #[arg(long)]
+    drafts: bool,
 }
 
 #[derive(Debug, Args)]
@@ -149,6 +155,15 @@ struct SearchArgs {
     json: bool,
 }
 
+/// `n` and the noun, plural unless `n` is 1: "1 warning", "0 warnings".
+fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// `--limit`: a count of results, 1 or more (0 would show nothing).
 fn at_least_one(value: &str) -> Result<usize, String> {
     match value.parse::<usize>() {
@@ -176,6 +191,7 @@ impl SiteArgs {
             content_dir: self.content,
             output_dir: output,
             base_url,
+            drafts: false,
         };
         Ok(Settings::load(overrides, &cwd)?)
     }
@@ -193,6 +209,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             allow_empty,
             wait,
             relative_index,
+            drafts,
         } => {
             let options = pmkb::BuildOptions {
                 force,
@@ -201,6 +218,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             };
             let mut settings = site.settings(output, base_url)?;
             settings.config.relative_index |= relative_index;
+            settings.drafts = drafts;
             build(settings, options, timings)
         }
         Command::Export { site } => export(site.settings(None, None)?),
@@ -227,8 +245,8 @@ fn build(settings: Settings, options: pmkb::BuildOptions, timed: bool) -> Result
     print_timings(&timings.stages());
     let errors = print_diagnostics(&report.diagnostics);
     eprintln!(
-        "built {} postmortems ({} files) into {} in {:.2?}",
-        report.postmortems,
+        "built {} ({} files) into {} in {:.2?}",
+        counted(report.postmortems, "postmortem"),
         report.files_written,
         settings.output_dir.display(),
         started.elapsed()
@@ -274,9 +292,15 @@ fn check(settings: Settings, strict: bool, format: CheckFormat) -> Result<ExitCo
         }
     };
     let warnings = diagnostics.len() - errors;
+    let drafts = match report.drafts {
+        0 => String::new(),
+        n => format!(" ({})", counted(n, "draft")),
+    };
     eprintln!(
-        "checked {} postmortems: {errors} errors, {warnings} warnings",
-        report.postmortems
+        "checked {}{drafts}: {}, {}",
+        counted(report.postmortems, "postmortem"),
+        counted(errors, "error"),
+        counted(warnings, "warning")
     );
     Ok(exit_code(errors > 0 || (strict && warnings > 0)))
 }
@@ -288,6 +312,7 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
         content_dir: args.site.content,
         output_dir: None,
         base_url: args.base_url,
+        drafts: args.drafts,
     };
     let mut options = pmkb::serve::Options::new(overrides, cwd);
     options.port = args.port;

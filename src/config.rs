@@ -116,6 +116,8 @@ pub struct Overrides {
     pub output_dir: Option<PathBuf>,
     /// `--base-url URL`.
     pub base_url: Option<String>,
+    /// `--drafts`: postmortems marked `draft: true` are part of the site.
+    pub drafts: bool,
 }
 
 /// Settings with every path resolved against the site root, ready for a build.
@@ -135,6 +137,9 @@ pub struct Settings {
     pub taxonomy_file: Option<PathBuf>,
     /// The search index cache folder, resolved.
     pub index_dir: PathBuf,
+    /// Whether postmortems marked `draft: true` are loaded (`--drafts`, and always for
+    /// `pmkb check`); otherwise they are left out of everything.
+    pub drafts: bool,
 }
 
 impl Config {
@@ -204,6 +209,7 @@ impl Settings {
             theme_dir: root.join(&config.theme_dir),
             taxonomy_file: config.taxonomy.as_ref().map(|p| root.join(p)),
             index_dir: root.join(&config.index_dir),
+            drafts: overrides.drafts,
             root,
             config,
             content_dir,

@@ -162,11 +162,14 @@ fn load_unrelated(settings: &Settings, timings: &Timings) -> Result<Loaded, Erro
     span.end(found.sources.len() + found.assets.len());
     let mut diagnostics = found.diagnostics;
     let span = timings.start("parse");
-    let parsed: Vec<(parse::Document, Vec<Diagnostic>)> = found
+    let mut parsed: Vec<(parse::Document, Vec<Diagnostic>)> = found
         .sources
         .into_par_iter()
         .map(|s| parse::parse(&s))
         .collect();
+    if !settings.drafts {
+        parsed.retain(|(document, _)| !document.front_matter.draft);
+    }
     span.end(parsed.len());
     let span = timings.start("extract");
     let extracted: Vec<(extract::Extracted, Vec<Diagnostic>)> = parsed
@@ -247,6 +250,8 @@ pub struct BuildReport {
     pub files_written: usize,
     /// Postmortems in the site.
     pub postmortems: usize,
+    /// How many of them are drafts (`draft: true`; loaded only with [`Settings::drafts`]).
+    pub drafts: usize,
     /// Findings about the input.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -465,13 +470,25 @@ fn report(
     BuildReport {
         files_written,
         postmortems: loaded.kb.postmortems.len(),
+        drafts: loaded
+            .kb
+            .postmortems
+            .iter()
+            .filter(|pm| pm.document.front_matter.draft)
+            .count(),
         diagnostics,
     }
 }
 
 /// What `pmkb check` finds: the input's diagnostics, the linter's and the link
 /// checker's (which renders the site in memory to know its pages and ids), sorted.
+/// Drafts are checked too: a postmortem is checked while it is written, before it is
+/// published.
 pub fn check_site(settings: &Settings) -> Result<BuildReport, Error> {
+    let settings = &Settings {
+        drafts: true,
+        ..settings.clone()
+    };
     let loaded = load(settings)?;
     let (files, _) = render_site(settings, &loaded)?;
     let mut findings = check::lint(&loaded.kb);

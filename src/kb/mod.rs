@@ -114,11 +114,9 @@ impl KnowledgeBase {
         }
     }
 
-    /// Assembles the knowledge base without related incidents: drops drafts, assigns
-    /// unique slugs (in path order, so the result does not depend on parallel scheduling)
+    /// Assembles the knowledge base without related incidents: assigns unique slugs (in path order, so the result does not depend on parallel scheduling)
     /// and groups by category.
     pub fn assemble(mut entries: Vec<Entry>, taxonomy: Taxonomy) -> (Self, Vec<Diagnostic>) {
-        entries.retain(|e| !e.document.front_matter.draft);
         entries.sort_by(|a, b| a.document.rel_path.cmp(&b.document.rel_path));
         let mut diagnostics = Vec::new();
         let mut slugs: Vec<(String, String)> = entries

@@ -3,7 +3,7 @@
 
 use scraper::Selector;
 
-use crate::support::{broken_links, build, example_content, fixture};
+use crate::support::{broken_links, build, copy_site, example_content, fixture, pmkb_in};
 
 #[test]
 fn every_postmortem_root_cause_and_measure_has_a_page() {
@@ -189,4 +189,31 @@ fn example_content_builds_without_errors() {
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
     assert!(site.report.postmortems >= 12);
+}
+
+#[test]
+fn drafts_are_published_only_with_drafts_and_always_checked() {
+    let dir = copy_site(&fixture("basic"), None);
+    let out = |args: &[&str]| {
+        let out = pmkb_in(dir.path(), args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    out(&["build", "--output", "site"]);
+    assert!(!dir.path().join("site/postmortems/draft").exists());
+    out(&["build", "--output", "site", "--drafts"]);
+    assert!(
+        dir.path()
+            .join("site/postmortems/draft/index.html")
+            .is_file()
+    );
+    let checked = out(&["check"]);
+    assert!(
+        checked.contains("checked 5 postmortems (1 draft):"),
+        "{checked}"
+    );
 }

@@ -13,9 +13,7 @@ use crate::support::{Site, build, example_content, fixture};
 fn export(root: &Path) -> Vec<Value> {
     let overrides = Overrides {
         config_file: Some(root.join("pmkb.toml")),
-        content_dir: None,
-        output_dir: None,
-        base_url: None,
+        ..Overrides::default()
     };
     let settings = Settings::load(overrides, root).unwrap();
     let loaded = pmkb::load(&settings).unwrap();

@@ -112,23 +112,32 @@ fn init_refuses_a_folder_that_is_not_empty_unless_forced_and_keeps_its_files() {
     assert!(dir.path().join(".github/workflows/pages.yml").is_file());
 }
 
-/// The placeholders of the template filled in the way an author would.
+/// The template filled in the way an author would: a value after each summary label,
+/// rows under the timeline and action-item table headers.
 fn fill_in(text: &str) -> String {
-    let mut times = ["09:10", "09:15", "09:50", "10:40"].into_iter();
+    let mut tables = [
+        "| 2026-03-01 | 09:10 | Checkout errors paged the on-call engineer. |\n\
+         | 2026-03-01 | 09:15 | The on-call engineer started investigating. |\n\
+         | 2026-03-01 | 09:50 | The pool size change was found. |\n\
+         | 2026-03-01 | 10:40 | The deploy was rolled back and payments recovered. |",
+        "| Add an alert on database connection saturation. | payments | open |\n\
+         | Load-test pool size changes before deploying them. | payments | open |",
+    ]
+    .into_iter();
     text.replace("draft: true", "draft: false")
-        .replace("00:00 – 00:00 UTC (0 minutes)", "09:10 – 10:40 UTC (1 hour 30 minutes)")
-        .replace(
-            "and about what share of them (e.g. about 10% of users).",
-            "about 30% of users could not pay.",
-        )
-        .replace(
-            "One sentence: which component failed, and how.",
-            "The payments database ran out of connections after a deploy doubled the pool size of every worker.",
-        )
         .lines()
-        .map(|line| match line.strip_prefix("| 2026-03-01 | 00:00 |") {
-            Some(rest) => format!("| 2026-03-01 | {} |{rest}", times.next().unwrap()),
-            None => line.to_owned(),
+        .map(|line| match line {
+            l if l.starts_with("- **Duration:**") => {
+                "- **Duration:** 09:10 – 10:40 UTC (1 hour 30 minutes)".to_owned()
+            }
+            l if l.starts_with("- **Impact:**") => {
+                "- **Impact:** about 30% of users could not pay.".to_owned()
+            }
+            l if l.starts_with("- **Root cause:**") => "- **Root cause:** The payments database \
+                ran out of connections after a deploy doubled the pool size of every worker."
+                .to_owned(),
+            l if l.starts_with("|---") => format!("{l}\n{}", tables.next().unwrap()),
+            l => l.to_owned(),
         })
         .collect::<Vec<_>>()
         .join("\n")
@@ -149,7 +158,15 @@ fn new_writes_a_postmortem_that_check_accepts_and_never_overwrites_it() {
     for key in ["timezone:", "severity:", "services:", "draft: true"] {
         assert!(text.contains(key), "{key}");
     }
-    ok(&pmkb_in(dir.path(), &["check"]));
+    // `check` reads drafts: the new file is counted, and what it lacks is listed.
+    let out = pmkb_in(dir.path(), &["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("checked 1 postmortem (1 draft):"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("no duration found"), "{stderr}");
 
     // Never overwrites: the error names the file, which is left as it was.
     let out = pmkb_in(dir.path(), &args);
@@ -162,7 +179,8 @@ fn new_writes_a_postmortem_that_check_accepts_and_never_overwrites_it() {
     assert!(stderr.contains("already exists"), "{stderr}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
 
-    // Published as written, it has no errors; filled in, its facts are found.
+    // Published as written, it has no errors and its guidance is no fact: nothing is
+    // read from the comments, so the export is empty where the author wrote nothing.
     std::fs::write(&path, text.replace("draft: true", "draft: false")).unwrap();
     let out = pmkb_in(dir.path(), &["check"]);
     assert!(
@@ -170,6 +188,14 @@ fn new_writes_a_postmortem_that_check_accepts_and_never_overwrites_it() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    let records: serde_json::Value =
+        serde_json::from_str(&ok(&pmkb_in(dir.path(), &["export"]))).unwrap();
+    let record = &records[0];
+    for field in ["duration_minutes", "users_affected_pct", "root_cause"] {
+        assert!(record[field].is_null(), "{field}: {}", record[field]);
+    }
+    assert_eq!(record["timeline"], serde_json::json!([]));
+    assert_eq!(record["measures"], serde_json::json!([]));
     std::fs::write(&path, fill_in(&text)).unwrap();
     let out = pmkb_in(dir.path(), &["check", "--strict"]);
     assert!(

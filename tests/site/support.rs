@@ -39,6 +39,7 @@ pub fn build(root: &Path, content: Option<&Path>, base_url: Option<&str>) -> Sit
         content_dir: content.map(Path::to_path_buf),
         output_dir: Some(out.clone()),
         base_url: base_url.map(str::to_owned),
+        ..Overrides::default()
     };
     let mut settings = Settings::load(overrides, root).unwrap();
     // The index cache goes to a folder of its own, never into the fixture folder.
