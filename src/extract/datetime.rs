@@ -882,8 +882,17 @@ mod tests {
             ("the site was down for over an hour", None),
             ("we expect to recover within 30 minutes", None),
             ("it stalled for at least 2 hours", None),
-            ("under 30 minutes of lost data; the queue halted 45 minutes", Some(45)),
+            (
+                "under 30 minutes of lost data; the queue halted 45 minutes",
+                Some(45),
+            ),
             ("took over the shift after 20 minutes", Some(20)),
+            ("degraded, with periodic outages of 10-30 minutes", None),
+            (
+                "intermittent stalls of 5 minutes; the outage lasted 2 hours",
+                Some(120),
+            ),
+            ("an estimated time of 10-15 minutes", Some(15)),
             ("timeout cut from 1s to 300ms", None),
             ("5m users affected", None),
             ("at 10:30 AM on June 8, 2023", None),

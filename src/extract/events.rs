@@ -26,8 +26,6 @@ pub fn is_restoration(text: &str) -> bool {
 enum Ending {
     /// It closes the incident ("Incident resolved").
     Closed,
-    /// It says a fix reached production ("the hotfix deployment completed").
-    FixShipped,
     /// It says service came back.
     ServiceBack,
 }
@@ -39,28 +37,47 @@ fn restoration(text: &str) -> Option<Ending> {
     }
     if cue("closed").any_in(&words) {
         Some(Ending::Closed)
-    } else if cue("restored").any_in(&words) {
-        Some(Ending::ServiceBack)
     } else {
-        (cue("fix").any_in(&words) && cue("shipped").any_in(&words)).then_some(Ending::FixShipped)
+        cue("restored")
+            .any_in(&words)
+            .then_some(Ending::ServiceBack)
     }
 }
 
 /// Whether an event logged before the first report of the problem had no visible effect
 /// yet: it says so ("tests pass", "nothing breaks"), it is planned or routine work, it is a
-/// change that does not itself report the problem (LABELING.md: the outage starts at the
-/// first impact or its detection, not at the change that later caused it), or it is a
-/// change that stays in source control ("the pull request that caused the corruption was
-/// merged") whatever damage it names.
-fn had_no_effect_yet(text: &str) -> bool {
+/// change logged an hour or more before that report (or on an earlier day) — had it
+/// broken anything at once, someone would have seen it sooner — or it is a change that
+/// stays in source control ("the pull request that caused the corruption was merged")
+/// whatever damage it names. An event that otherwise reports a problem always counts.
+fn had_no_effect_yet(event: Moment, text: &str, first_report: Option<Moment>) -> bool {
     let words = Analysed::new(text);
     let says_no_effect = cue("no_effect").any_in(&words);
-    let unreleased =
-        cue("source_change").any_in(&words) && !cue("reaches_users").any_in(&words);
+    let unreleased = cue("source_change").any_in(&words) && !cue("reaches_users").any_in(&words);
     if cue("symptom").any_in(&words) && !says_no_effect && !unreleased {
         return false;
     }
-    says_no_effect || unreleased || cue("planned").any_in(&words) || cue("change").any_in(&words)
+    says_no_effect
+        || unreleased
+        || cue("planned").any_in(&words)
+        || (cue("change").any_in(&words)
+            && first_report.is_some_and(|report| long_before(event, report)))
+}
+
+/// Whether `a` comes an hour or more before `b`, or on an earlier day.
+fn long_before(a: Moment, b: Moment) -> bool {
+    match (a.date, b.date) {
+        (Some(x), Some(y)) if x < y => true,
+        _ => datetime::minutes_between(&a, &b).is_some_and(|m| m >= 60),
+    }
+}
+
+/// Whether an event is the first report of the problem: it reports impact or detection
+/// and is no change still in source control.
+fn is_first_report(text: &str) -> bool {
+    let words = Analysed::new(text);
+    reports_symptom(text)
+        && !(cue("source_change").any_in(&words) && !cue("reaches_users").any_in(&words))
 }
 
 /// Whether an event reports the problem: impact or its detection.
@@ -72,12 +89,11 @@ fn reports_symptom(text: &str) -> bool {
 /// The index of the event that starts the outage: the first one that is not an event
 /// before the first report of the problem which had no effect yet.
 fn start_event(timed: &[(Moment, &TimelineEntry)]) -> usize {
-    let report = timed
-        .iter()
-        .position(|(_, e)| reports_symptom(&e.text) && !had_no_effect_yet(&e.text));
+    let report = timed.iter().position(|(_, e)| is_first_report(&e.text));
+    let report_moment = report.map(|i| timed[i].0);
     timed[..report.unwrap_or(timed.len())]
         .iter()
-        .position(|&(_, e)| !had_no_effect_yet(&e.text))
+        .position(|&(m, e)| !had_no_effect_yet(m, &e.text, report_moment))
         .unwrap_or(report.unwrap_or(0))
 }
 
@@ -109,8 +125,7 @@ pub fn fill_from_timeline(when: &mut When, sections: &[Section], timeline: &[Tim
             .filter(|s| s.kind == SectionKind::Timeline)
             .find_map(|s| datetime::find_span(&s.heading).and_then(|sp| sp.start.date))
     });
-    let start_index = start_event(&timed);
-    let (first, first_entry) = timed[start_index];
+    let (first, first_entry) = timed[start_event(&timed)];
     let from_first = Some(Source::at(first_entry.line, How::FirstEvent));
     match when.start.as_mut() {
         None => {
@@ -142,22 +157,16 @@ pub fn fill_from_timeline(when: &mut When, sections: &[Section], timeline: &[Tim
     // start read off the timeline takes its end from the timeline too.
     let start_from_timeline = when.start_from.is_some_and(|f| f.how == How::FirstEvent);
     if when.end.is_none() && (when.stated_minutes.is_none() || start_from_timeline) {
-        // The last event that says service came back, else the first that ships a fix
-        // (later releases are follow-up work), else the last that closes the incident;
-        // without any (and no stated length) the last event.
+        // The last event that says service came back, else the last that closes the
+        // incident; without either (and no stated length) the last event.
         let endings: Vec<(usize, Ending)> = timed
             .iter()
             .enumerate()
             .filter_map(|(i, (_, e))| restoration(&e.text).map(|r| (i, r)))
             .collect();
-        let last = |kind: Ending| endings.iter().rev().find(|(_, r)| *r == kind);
-        let restored = last(Ending::ServiceBack)
-            .or_else(|| {
-                endings
-                    .iter()
-                    .find(|&&(i, r)| r == Ending::FixShipped && i > start_index)
-            })
-            .or_else(|| last(Ending::Closed))
+        let restored = [Ending::ServiceBack, Ending::Closed]
+            .iter()
+            .find_map(|kind| endings.iter().rev().find(|(_, r)| r == kind))
             .map(|&(i, _)| (&timed[i], How::Restored));
         // A day-only last event is no end: a day-only timeline often stops while the
         // problem lasts ("2023-03-21: tests still failing").
@@ -251,9 +260,6 @@ mod tests {
             window_of(md),
             (some("2024-03-02T06:10"), some("2024-03-02T07:00"), Some(50))
         );
-        // A change minutes before the first report is not the start either.
-        let md = "# Site\n\n## Timeline\n- 2021-05-26 16:49 UTC: repository branch renamed to main\n- 16:50 UTC: pages settings modified for the new branch\n- 16:52 UTC: site is hard down, alarms fire\n- 18:00 UTC: site fully recovered\n";
-        assert_eq!(window_of(md).2, Some(68));
         // Code merged weeks before a release starts nothing; the release does.
         let md = "# Corruption\n\n## Timeline\n| Day | Event |\n|--|--|\n| 2021-05-08 | Pull request that caused data corruption was merged |\n| 2021-06-16 | Release 3.5.0 with the corruption was published |\n| 2021-12-01 | Report of data corruption |\n";
         assert_eq!(window_of(md).0, some("2021-06-16"));
@@ -325,15 +331,6 @@ mod tests {
     }
 
     #[test]
-    fn the_first_fix_shipped_ends_the_outage_and_later_releases_are_follow_up() {
-        let md = "# Mempool\n\n## Timeline\n- 2025-02-13 23:00 UTC: block production slows, alerts fire\n- 2025-02-14 11:00 UTC: the hotfix build is started\n- 2025-02-15 03:00 UTC: the hotfix deployment completed\n- 2025-02-19 15:15 UTC: release 2.6 with further bug fixes was published\n";
-        assert_eq!(window_of(md).1, some("2025-02-15T03:00"));
-        // An event that says service came back wins over a fix shipped.
-        let md = "# Mempool\n\n## Timeline\n- 2025-02-13 23:00 UTC: block production slows, alerts fire\n- 2025-02-14 01:00 UTC: the hotfix deployment completed\n- 2025-02-14 02:00 UTC: block production is back to normal\n";
-        assert_eq!(window_of(md).1, some("2025-02-14T02:00"));
-    }
-
-    #[test]
     fn day_only_events_stay_day_only() {
         let md = "# Corruption\n\n## Timeline\n| Day | Event |\n|--|--|\n| 2023-05-02 | Release 1.4 with the corrupting change is published; users report bad reads |\n| 2023-05-20 | Release 1.4.1 with the fix was published |\n";
         assert_eq!(
@@ -366,7 +363,6 @@ mod tests {
             "Incident formally closed",
             "The share price is fixed",
             "After the revert, everything is okay again",
-            "The hotfix deployment completed as version 2.5.1",
         ] {
             assert!(is_restoration(yes), "{yes}");
         }
@@ -390,18 +386,52 @@ mod tests {
 
     #[test]
     fn changes_before_the_first_report_and_symptoms() {
-        // Said to have no effect, planned, or a change that does not report the problem.
-        assert!(had_no_effect_yet("A config change is merged; nothing breaks"));
-        assert!(had_no_effect_yet("Routine maintenance on the replica"));
-        assert!(had_no_effect_yet("Branch master renamed to main"));
+        let t = |h, m| Moment {
+            date: None,
+            time: chrono::NaiveTime::from_hms_opt(h, m, 0),
+        };
+        let report = Some(t(10, 0));
+        // Said to have no effect, planned, or a change long before the first report.
+        assert!(had_no_effect_yet(
+            t(9, 58),
+            "A config change is merged; nothing breaks",
+            report
+        ));
+        assert!(had_no_effect_yet(
+            t(9, 58),
+            "Routine maintenance on the replica",
+            report
+        ));
+        assert!(had_no_effect_yet(
+            t(7, 0),
+            "Branch master renamed to main",
+            report
+        ));
         // Code merged is not yet running, whatever it later broke.
         assert!(had_no_effect_yet(
+            t(9, 58),
+            "The pull request that caused the data corruption was merged",
+            report
+        ));
+        assert!(!is_first_report(
             "The pull request that caused the data corruption was merged"
         ));
-        // A change whose own entry reports the breakage, or a merge that reached users.
-        assert!(!had_no_effect_yet("Deploy of v2.3; error rates spike"));
+        // A change minutes before the first report may well have caused it at once.
         assert!(!had_no_effect_yet(
-            "Two pull requests merged to production; builds fail"
+            t(9, 58),
+            "Branch master renamed to main",
+            report
+        ));
+        // A change whose own entry reports the breakage, or a merge that reached users.
+        assert!(!had_no_effect_yet(
+            t(7, 0),
+            "Deploy of v2.3; error rates spike",
+            report
+        ));
+        assert!(!had_no_effect_yet(
+            t(7, 0),
+            "Two pull requests merged to production; builds fail",
+            report
         ));
         assert!(reports_symptom("First customer reports failed webhooks"));
         assert!(reports_symptom("Site is hard down, on-call paged"));

@@ -223,10 +223,13 @@ pub fn find_when(
     }
     if when.end.is_none()
         && let Some(start) = when.start
-        && let Some((end, line)) = header
-            .iter()
-            .find_map(|&(text, line)| end_after_keyword(text, &start, year).map(|e| (e, line)))
-            .or_else(|| last_restored(&header, &start, year))
+        // A sentence saying service came back wins over "until" said of anything ("the
+        // backups took until 02:50").
+        && let Some((end, line)) = last_restored(&header, &start, year).or_else(|| {
+            header.iter().find_map(|&(text, line)| {
+                end_after_keyword(text, &start, year).map(|e| (e, line))
+            })
+        })
     {
         when.end = Some(end);
         when.end_from = Some(Source::at(line, How::Stated));
@@ -375,10 +378,16 @@ fn last_moment(sentence: &str, year: Option<i32>) -> Option<Moment> {
     let time = datetime::last_time(sentence)?;
     let beside = sentence
         .char_indices()
-        .filter(|&(i, c)| c.is_ascii_digit() && (i == 0 || !sentence[..i].ends_with(|p: char| p.is_ascii_alphanumeric() || p == ':')))
+        .filter(|&(i, c)| {
+            c.is_ascii_digit()
+                && (i == 0
+                    || !sentence[..i].ends_with(|p: char| p.is_ascii_alphanumeric() || p == ':'))
+        })
         .map(|(i, _)| i)
         .rev()
-        .find_map(|i| datetime::find_span_in_year(&sentence[i..], year).filter(|s| s.start.time == Some(time)));
+        .find_map(|i| {
+            datetime::find_span_in_year(&sentence[i..], year).filter(|s| s.start.time == Some(time))
+        });
     Some(Moment {
         date: beside.and_then(|s| s.start.date),
         time: Some(time),
@@ -505,8 +514,11 @@ mod tests {
         let md = "## What happened\n\nOn June 17th, 2020 at about 18:00 UTC the chat bridge went down. At 19:52 UTC we chose to rebuild the database from backups. By 01:30 UTC on June 23rd, 2020 all bridges were back online.\n";
         assert_eq!(span_of(md).1.as_deref(), Some("2020-06-23T01:30"));
         // A sentence cut over two lines is read whole.
-        let md = "## Summary\n\nOn 2021-04-27 at 15:09 UTC we shipped version 1.24, which broke formatting. At 15:27 UTC we confirmed the cause and\n\nrolled back the release, completed by 15:56 UTC.\n";
+        let md = "## Summary\n\nOn 2021-04-27 at 15:09 UTC we shipped version 1.24, which broke formatting. At 15:27 UTC we confirmed the cause and\n\nthe fix was deployed by 15:56 UTC.\n";
         assert_eq!(span_of(md).1.as_deref(), Some("2021-04-27T15:56"));
+        // "Until" said of other work does not end the outage when a recovery is told.
+        let md = "## What happened\n\nOn June 17th, 2020 at about 18:00 UTC the chat bridge went down. The backups took until 02:50 UTC on June 18th, 2020. By 01:30 UTC on June 23rd, 2020 all bridges were back online.\n";
+        assert_eq!(span_of(md).1.as_deref(), Some("2020-06-23T01:30"));
         // A sentence that only plans the recovery ends nothing.
         let md = "## What happened\n\nOn June 17th, 2020 at about 18:00 UTC the chat bridge went down. At 19:52 UTC we chose to restore the database from backups.\n";
         assert_eq!(span_of(md).1, None);

@@ -168,6 +168,23 @@ fn is_bound(tk: &Toks, i: usize) -> bool {
     )
 }
 
+/// Whether the length at `i` is said of each of several recurrences ("periodic outages of
+/// 10-30 minutes", "intermittent stalls of 5 minutes"): one recurrence is not the incident.
+fn of_recurrences(tk: &Toks, i: usize) -> bool {
+    (i.saturating_sub(5)..i).any(|k| {
+        tk.is_word_in(
+            k,
+            &[
+                "periodic",
+                "intermittent",
+                "recurring",
+                "repeated",
+                "sporadic",
+            ],
+        )
+    })
+}
+
 /// A compound duration at `i`: (minutes, next token). Minutes are 0 for non-durations
 /// ("every 2 hours", "3 days ago", "30 seconds").
 fn duration_at(tk: &Toks, i: usize) -> Option<(i64, usize)> {
@@ -200,6 +217,7 @@ fn duration_at(tk: &Toks, i: usize) -> Option<(i64, usize)> {
         return None;
     }
     let skip = (i > 0 && tk.is_word_in(i - 1, &["every", "per", "each", "last", "past", "next"]))
+        || of_recurrences(tk, i)
         || is_bound(tk, i)
         || tk.is_word_in(k, &["ago", "later", "earlier", "before"]);
     let mins = (big / 60.0).round() + (secs / 60.0).floor();
