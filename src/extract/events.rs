@@ -80,6 +80,12 @@ fn is_first_report(text: &str) -> bool {
         && !(cue("source_change").any_in(&words) && !cue("reaches_users").any_in(&words))
 }
 
+/// Whether an event is logged after the outage ("postmortem meeting held", `window.aftermath`)
+/// without saying service came back.
+fn is_aftermath(text: &str) -> bool {
+    cue("aftermath").any_in(&Analysed::new(text)) && restoration(text).is_none()
+}
+
 /// Whether an event reports the problem: impact or its detection.
 fn reports_symptom(text: &str) -> bool {
     let words = Analysed::new(text);
@@ -171,7 +177,9 @@ pub fn fill_from_timeline(when: &mut When, sections: &[Section], timeline: &[Tim
         // A day-only last event is no end: a day-only timeline often stops while the
         // problem lasts ("2023-03-21: tests still failing").
         let last = timed
-            .last()
+            .iter()
+            .rev()
+            .find(|(_, e)| !is_aftermath(&e.text))
             .filter(|(m, _)| timed.len() > 1 && m.time.is_some() && when.stated_minutes.is_none())
             .map(|l| (l, How::LastEvent));
         if let Some((&(moment, entry), how)) = restored.or(last) {
@@ -331,6 +339,15 @@ mod tests {
     }
 
     #[test]
+    fn a_last_row_logged_after_the_outage_is_not_its_end() {
+        let md = "# Login\n\n## Timeline\n- 2024-05-01 10:00 UTC: login errors spike\n- 10:20 UTC: config reverted by the on-call engineer\n- 14:00 UTC: postmortem meeting held\n";
+        assert_eq!(window_of(md).1, some("2024-05-01T10:20"));
+        assert!(is_aftermath("We continue to monitor the queue"));
+        assert!(!is_aftermath("Monitoring shows error rates back to normal"));
+        assert!(!is_aftermath("Login errors spike"));
+    }
+
+    #[test]
     fn day_only_events_stay_day_only() {
         let md = "# Corruption\n\n## Timeline\n| Day | Event |\n|--|--|\n| 2023-05-02 | Release 1.4 with the corrupting change is published; users report bad reads |\n| 2023-05-20 | Release 1.4.1 with the fix was published |\n";
         assert_eq!(
@@ -362,6 +379,10 @@ mod tests {
             "Engineer declares the hub online",
             "Incident formally closed",
             "The share price is fixed",
+            "Error rates subsided after the failover",
+            "Alerts cleared at 10:40",
+            "We are no longer seeing failed payments",
+            "Latency returned to baseline",
             "After the revert, everything is okay again",
         ] {
             assert!(is_restoration(yes), "{yes}");
@@ -377,6 +398,8 @@ mod tests {
             "Engineers work to resolve the problem",
             "We watch the batch workload stabilise",
             "The deploy succeeds, but the memory leak is not fixed",
+            "The server no longer answered health checks",
+            "Errors started at 10:05",
             "An engineer is fixing the parser",
             "The hotfix release build was started",
         ] {
