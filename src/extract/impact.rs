@@ -117,6 +117,34 @@ const NOT_USERS: &[&str] = &[
     "error",
 ];
 
+/// Things a share can be of that are neither people nor their requests ("0.002% of all
+/// rooms", "30% of the nodes"): LABELING.md counts shares of users, customers, requests
+/// or traffic only.
+const THINGS: &[&str] = &[
+    "room",
+    "channel",
+    "record",
+    "row",
+    "file",
+    "message",
+    "node",
+    "server",
+    "host",
+    "instance",
+    "pod",
+    "machine",
+    "disk",
+    "partition",
+    "shard",
+    "table",
+    "bucket",
+    "object",
+    "packet",
+    "fleet",
+    "cluster",
+    "data",
+];
+
 /// How a percentage relates to users, judged from the words that follow it.
 #[derive(PartialEq, PartialOrd)]
 enum Kind {
@@ -142,7 +170,7 @@ fn kind_of(following: &str) -> Kind {
         Kind::Unrelated
     } else if has(REQUESTS) {
         Kind::Requests
-    } else if words.first().is_some_and(|w| w == "of") {
+    } else if words.first().is_some_and(|w| w == "of") && !has(THINGS) {
         Kind::Other
     } else {
         Kind::Unrelated
@@ -223,6 +251,8 @@ mod tests {
                 Some(78.0),
             ),
             ("memory usage reached 97%", None),
+            ("14 rooms were lost (0.002% of all known rooms)", None),
+            ("30% of the nodes were drained", None),
             (
                 "a 504 error for anyone trying to access the website",
                 Some(100.0),
