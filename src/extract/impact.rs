@@ -30,9 +30,9 @@ static ALL: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Nobody could use the service: "no one was able to log in", "no customer could complete
-/// a purchase", "nobody could reach the API".
+/// a purchase", "nobody could reach the API", "none of our users could sign in".
 static NOBODY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:no one|nobody|no (?:single )?(?:user|customer|client|visitor|merchant|shopper|buyer|member|player|developer|student|learner)s?)\s+(?:\w+\s+){0,2}?(?:could|can|was able|were able|managed|succeeded)\b")
+    Regex::new(r"(?i)\b(?:no one|nobody|none of (?:our |the )?(?:users|customers|clients|visitors|members)|no (?:single )?(?:user|customer|client|visitor|merchant|shopper|buyer|member|player|developer|student|learner)s?)\s+(?:\w+\s+){0,2}?(?:could|can|was able|were able|managed|succeeded)\b")
         .expect("valid regex")
 });
 
@@ -44,9 +44,10 @@ static ZERO_SUCCESS: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The whole service was out: "the hub was rendered entirely inaccessible", "the site was
-/// completely down", "a total outage" — said of the service, not one component.
+/// completely down", "a total outage", "all our services were down" — said of the
+/// service, not one component.
 static WHOLE_SERVICE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:site|website|service|hub|app|application|platform|api|product|everything)\b[^.;]{0,40}?\b(?:entirely|completely|totally|fully)\s+(?:inaccessible|unavailable|unreachable|down|offline)\b|\b(?:total|complete|full)\s+(?:service\s+)?outage\b")
+    Regex::new(r"(?i)\b(?:site|website|service|hub|app|application|platform|api|product|everything)\b[^.;]{0,40}?\b(?:entirely|completely|totally|fully)\s+(?:inaccessible|unavailable|unreachable|down|offline|dark)\b|\ball (?:of )?(?:our |the )?(?:services|systems|sites|websites|apis|endpoints)\s+(?:were|went)\s+(?:down|unavailable|offline|unreachable|inaccessible)\b|\b(?:total|complete|full)\s+(?:service\s+)?outage\b")
         .expect("valid regex")
 });
 
@@ -252,6 +253,11 @@ mod tests {
             ),
             ("memory usage reached 97%", None),
             ("14 rooms were lost (0.002% of all known rooms)", None),
+            ("none of our users could sign in", Some(100.0)),
+            ("the app went completely dark", Some(100.0)),
+            ("all of our services were down for an hour", Some(100.0)),
+            ("all services were healthy, only search failed", None),
+            ("none of the alerts fired", None),
             ("30% of the nodes were drained", None),
             (
                 "a 504 error for anyone trying to access the website",
