@@ -141,6 +141,14 @@ pub fn fill_from_timeline(when: &mut When, sections: &[Section], timeline: &[Tim
             });
             when.start_from = from_first;
         }
+        // The summary gave the time only ("between 2 AM and 2:30 AM on 1/20", no year):
+        // the timeline's first dated event gives the day.
+        Some(start) if start.date.is_none() && start.time.is_some() => {
+            start.date = first
+                .date
+                .or_else(|| timed.iter().find_map(|(m, _)| m.date))
+                .or(day);
+        }
         // The summary gave the day only: the timeline's first event gives the time.
         Some(start) if start.time.is_none() && first.date.is_none_or(|d| Some(d) == start.date) => {
             start.time = first.time;
@@ -300,6 +308,19 @@ mod tests {
         // Without any year the days still count, though they cannot be exported.
         let md = "# Billing\n\n## Summary\nInvoices failed from Friday, March 3rd at 22:00 UTC until Monday, March 6th at 08:00 UTC.\n";
         assert_eq!(window_of(md), (None, None, Some(3480)));
+    }
+
+    #[test]
+    fn a_summary_time_without_a_day_takes_the_timelines_day() {
+        let md = "# Hubs\n\n## Summary\nTwo changes were merged to prod at 2 AM PST and broke the hubs.\n\n## Timeline\n- 2022-01-20 06:10 PST: an instructor reports failing hubs\n- 12:33 PST: the last hub works again\n";
+        assert_eq!(
+            window_of(md),
+            (
+                some("2022-01-20T02:00"),
+                some("2022-01-20T12:33"),
+                Some(633)
+            )
+        );
     }
 
     #[test]
