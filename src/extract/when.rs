@@ -525,6 +525,16 @@ mod tests {
     }
 
     #[test]
+    fn a_vague_length_does_not_override_a_written_start_and_end() {
+        let md = "## Summary\n\nBetween 10:05 and 10:40 UTC on 2024-03-08 the API failed. For over an hour afterwards the team watched the queues.\n";
+        let when = when_of(md);
+        assert_eq!(when.stated_minutes, None);
+        assert_eq!(span_of(md).1.as_deref(), Some("2024-03-08T10:40"));
+        let md = "## Summary\n\nOn 2024-03-08 at 10:05 UTC prices dipped and were restored less than two hours later.\n";
+        assert_eq!(when_of(md).stated_minutes, None);
+    }
+
+    #[test]
     fn recovery_wording_in_the_summary_ends_the_outage() {
         let md = "## Summary\n\nOn 1 June 2024 at 01:00 CAT the API failed; recovery completed at 03:30 CAT.\n";
         assert_eq!(span_of(md).1.as_deref(), Some("2024-06-01T03:30"));
