@@ -53,7 +53,7 @@ fn restoration(text: &str) -> Option<Ending> {
 fn had_no_effect_yet(event: Moment, text: &str, first_report: Option<Moment>) -> bool {
     let words = Analysed::new(text);
     let says_no_effect = cue("no_effect").any_in(&words);
-    let unreleased = cue("source_change").any_in(&words) && !cue("reaches_users").any_in(&words);
+    let unreleased = stays_in_source_control(&words);
     if cue("symptom").any_in(&words) && !says_no_effect && !unreleased {
         return false;
     }
@@ -75,9 +75,13 @@ fn long_before(a: Moment, b: Moment) -> bool {
 /// Whether an event is the first report of the problem: it reports impact or detection
 /// and is no change still in source control.
 fn is_first_report(text: &str) -> bool {
-    let words = Analysed::new(text);
-    reports_symptom(text)
-        && !(cue("source_change").any_in(&words) && !cue("reaches_users").any_in(&words))
+    reports_symptom(text) && !stays_in_source_control(&Analysed::new(text))
+}
+
+/// Whether an event is a change kept in source control (`window.source_change`) that
+/// says nothing of reaching users (`window.reaches_users`).
+fn stays_in_source_control(words: &Analysed) -> bool {
+    cue("source_change").any_in(words) && !cue("reaches_users").any_in(words)
 }
 
 /// Whether an event is logged after the outage ("postmortem meeting held", `window.aftermath`)

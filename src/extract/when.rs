@@ -349,11 +349,11 @@ fn last_restored(
     paragraphs
         .iter()
         .flat_map(|(text, line)| super::sentences(text).into_iter().map(move |s| (s, *line)))
+        .rev()
         .filter(|(sentence, _)| events::is_restoration(sentence))
-        .filter_map(|(sentence, line)| {
+        .find_map(|(sentence, line)| {
             after_start(start, last_moment(sentence, year)?).map(|end| (end, line))
         })
-        .last()
 }
 
 /// Lines that continue a sentence cut mid-way ("… we reverted the released" then
