@@ -45,17 +45,20 @@ fn restoration(text: &str) -> Option<Ending> {
 }
 
 /// Whether an event logged before the first report of the problem had no visible effect
-/// yet: it says so ("tests pass", "nothing breaks"), it is planned or routine work, or it
-/// is a change logged an hour or more before that report (or on an earlier day) — had it
-/// broken anything at once, someone would have seen it sooner. An event that itself
-/// reports a problem always counts.
+/// yet: it says so ("tests pass", "nothing breaks"), it is planned or routine work, it is a
+/// change logged an hour or more before that report (or on an earlier day) — had it
+/// broken anything at once, someone would have seen it sooner — or it is a change that
+/// stays in source control ("the pull request that caused the corruption was merged")
+/// whatever damage it names. An event that otherwise reports a problem always counts.
 fn had_no_effect_yet(event: Moment, text: &str, first_report: Option<Moment>) -> bool {
     let words = Analysed::new(text);
     let says_no_effect = cue("no_effect").any_in(&words);
-    if cue("symptom").any_in(&words) && !says_no_effect {
+    let unreleased = stays_in_source_control(&words);
+    if cue("symptom").any_in(&words) && !says_no_effect && !unreleased {
         return false;
     }
     says_no_effect
+        || unreleased
         || cue("planned").any_in(&words)
         || (cue("change").any_in(&words)
             && first_report.is_some_and(|report| long_before(event, report)))
@@ -69,6 +72,24 @@ fn long_before(a: Moment, b: Moment) -> bool {
     }
 }
 
+/// Whether an event is the first report of the problem: it reports impact or detection
+/// and is no change still in source control.
+fn is_first_report(text: &str) -> bool {
+    reports_symptom(text) && !stays_in_source_control(&Analysed::new(text))
+}
+
+/// Whether an event is a change kept in source control (`window.source_change`) that
+/// says nothing of reaching users (`window.reaches_users`).
+fn stays_in_source_control(words: &Analysed) -> bool {
+    cue("source_change").any_in(words) && !cue("reaches_users").any_in(words)
+}
+
+/// Whether an event is logged after the outage ("postmortem meeting held", `window.aftermath`)
+/// without saying service came back.
+fn is_aftermath(text: &str) -> bool {
+    cue("aftermath").any_in(&Analysed::new(text)) && restoration(text).is_none()
+}
+
 /// Whether an event reports the problem: impact or its detection.
 fn reports_symptom(text: &str) -> bool {
     let words = Analysed::new(text);
@@ -78,7 +99,7 @@ fn reports_symptom(text: &str) -> bool {
 /// The index of the event that starts the outage: the first one that is not an event
 /// before the first report of the problem which had no effect yet.
 fn start_event(timed: &[(Moment, &TimelineEntry)]) -> usize {
-    let report = timed.iter().position(|(_, e)| reports_symptom(&e.text));
+    let report = timed.iter().position(|(_, e)| is_first_report(&e.text));
     let report_moment = report.map(|i| timed[i].0);
     timed[..report.unwrap_or(timed.len())]
         .iter()
@@ -124,6 +145,14 @@ pub fn fill_from_timeline(when: &mut When, sections: &[Section], timeline: &[Tim
             });
             when.start_from = from_first;
         }
+        // The summary gave the time only ("between 2 AM and 2:30 AM on 1/20", no year):
+        // the timeline's first dated event gives the day.
+        Some(start) if start.date.is_none() && start.time.is_some() => {
+            start.date = first
+                .date
+                .or_else(|| timed.iter().find_map(|(m, _)| m.date))
+                .or(day);
+        }
         // The summary gave the day only: the timeline's first event gives the time.
         Some(start) if start.time.is_none() && first.date.is_none_or(|d| Some(d) == start.date) => {
             start.time = first.time;
@@ -160,7 +189,9 @@ pub fn fill_from_timeline(when: &mut When, sections: &[Section], timeline: &[Tim
         // A day-only last event is no end: a day-only timeline often stops while the
         // problem lasts ("2023-03-21: tests still failing").
         let last = timed
-            .last()
+            .iter()
+            .rev()
+            .find(|(_, e)| !is_aftermath(&e.text))
             .filter(|(m, _)| timed.len() > 1 && m.time.is_some() && when.stated_minutes.is_none())
             .map(|l| (l, How::LastEvent));
         if let Some((&(moment, entry), how)) = restored.or(last) {
@@ -249,6 +280,9 @@ mod tests {
             window_of(md),
             (some("2024-03-02T06:10"), some("2024-03-02T07:00"), Some(50))
         );
+        // Code merged weeks before a release starts nothing; the release does.
+        let md = "# Corruption\n\n## Timeline\n| Day | Event |\n|--|--|\n| 2021-05-08 | Pull request that caused data corruption was merged |\n| 2021-06-16 | Release 3.5.0 with the corruption was published |\n| 2021-12-01 | Report of data corruption |\n";
+        assert_eq!(window_of(md).0, some("2021-06-16"));
         // A change whose own entry reports the breakage is the start.
         let md = "# Login\n\n## Timeline\n- 2024-05-01 10:00: Deploy of v2; login errors spike\n- 2024-05-01 10:20: Rolled back, logins working again\n";
         assert_eq!(window_of(md).0, some("2024-05-01T10:00"));
@@ -278,6 +312,19 @@ mod tests {
         // Without any year the days still count, though they cannot be exported.
         let md = "# Billing\n\n## Summary\nInvoices failed from Friday, March 3rd at 22:00 UTC until Monday, March 6th at 08:00 UTC.\n";
         assert_eq!(window_of(md), (None, None, Some(3480)));
+    }
+
+    #[test]
+    fn a_summary_time_without_a_day_takes_the_timelines_day() {
+        let md = "# Hubs\n\n## Summary\nTwo changes were merged to prod at 2 AM PST and broke the hubs.\n\n## Timeline\n- 2022-01-20 06:10 PST: an instructor reports failing hubs\n- 12:33 PST: the last hub works again\n";
+        assert_eq!(
+            window_of(md),
+            (
+                some("2022-01-20T02:00"),
+                some("2022-01-20T12:33"),
+                Some(633)
+            )
+        );
     }
 
     #[test]
@@ -317,6 +364,15 @@ mod tests {
     }
 
     #[test]
+    fn a_last_row_logged_after_the_outage_is_not_its_end() {
+        let md = "# Login\n\n## Timeline\n- 2024-05-01 10:00 UTC: login errors spike\n- 10:20 UTC: config reverted by the on-call engineer\n- 14:00 UTC: postmortem meeting held\n";
+        assert_eq!(window_of(md).1, some("2024-05-01T10:20"));
+        assert!(is_aftermath("We continue to monitor the queue"));
+        assert!(!is_aftermath("Monitoring shows error rates back to normal"));
+        assert!(!is_aftermath("Login errors spike"));
+    }
+
+    #[test]
     fn day_only_events_stay_day_only() {
         let md = "# Corruption\n\n## Timeline\n| Day | Event |\n|--|--|\n| 2023-05-02 | Release 1.4 with the corrupting change is published; users report bad reads |\n| 2023-05-20 | Release 1.4.1 with the fix was published |\n";
         assert_eq!(
@@ -347,6 +403,12 @@ mod tests {
             "Release 2.4.1 with the fix was published",
             "Engineer declares the hub online",
             "Incident formally closed",
+            "The share price is fixed",
+            "Error rates subsided after the failover",
+            "Alerts cleared at 10:40",
+            "We are no longer seeing failed payments",
+            "Latency returned to baseline",
+            "After the revert, everything is okay again",
         ] {
             assert!(is_restoration(yes), "{yes}");
         }
@@ -360,6 +422,11 @@ mod tests {
             "The operator starts the recovery procedure",
             "Engineers work to resolve the problem",
             "We watch the batch workload stabilise",
+            "The deploy succeeds, but the memory leak is not fixed",
+            "The server no longer answered health checks",
+            "Errors started at 10:05",
+            "An engineer is fixing the parser",
+            "The hotfix release build was started",
         ] {
             assert!(!is_restoration(no), "{no}");
         }
@@ -388,15 +455,30 @@ mod tests {
             "Branch master renamed to main",
             report
         ));
+        // Code merged is not yet running, whatever it later broke.
+        assert!(had_no_effect_yet(
+            t(9, 58),
+            "The pull request that caused the data corruption was merged",
+            report
+        ));
+        assert!(!is_first_report(
+            "The pull request that caused the data corruption was merged"
+        ));
         // A change minutes before the first report may well have caused it at once.
         assert!(!had_no_effect_yet(
             t(9, 58),
             "Branch master renamed to main",
             report
         ));
+        // A change whose own entry reports the breakage, or a merge that reached users.
         assert!(!had_no_effect_yet(
             t(7, 0),
             "Deploy of v2.3; error rates spike",
+            report
+        ));
+        assert!(!had_no_effect_yet(
+            t(7, 0),
+            "Two pull requests merged to production; builds fail",
             report
         ));
         assert!(reports_symptom("First customer reports failed webhooks"));

@@ -30,9 +30,9 @@ static ALL: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Nobody could use the service: "no one was able to log in", "no customer could complete
-/// a purchase", "nobody could reach the API".
+/// a purchase", "nobody could reach the API", "none of our users could sign in".
 static NOBODY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:no one|nobody|no (?:single )?(?:user|customer|client|visitor|merchant|shopper|buyer|member|player|developer|student|learner)s?)\s+(?:\w+\s+){0,2}?(?:could|can|was able|were able|managed|succeeded)\b")
+    Regex::new(r"(?i)\b(?:no one|nobody|none of (?:our |the )?(?:users|customers|clients|visitors|members)|no (?:single )?(?:user|customer|client|visitor|merchant|shopper|buyer|member|player|developer|student|learner)s?)\s+(?:\w+\s+){0,2}?(?:could|can|was able|were able|managed|succeeded)\b")
         .expect("valid regex")
 });
 
@@ -44,9 +44,10 @@ static ZERO_SUCCESS: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The whole service was out: "the hub was rendered entirely inaccessible", "the site was
-/// completely down", "a total outage" — said of the service, not one component.
+/// completely down", "a total outage", "all our services were down" — said of the
+/// service, not one component.
 static WHOLE_SERVICE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:site|website|service|hub|app|application|platform|api|product|everything)\b[^.;]{0,40}?\b(?:entirely|completely|totally|fully)\s+(?:inaccessible|unavailable|unreachable|down|offline)\b|\b(?:total|complete|full)\s+(?:service\s+)?outage\b")
+    Regex::new(r"(?i)\b(?:site|website|service|hub|app|application|platform|api|product|everything)\b[^.;]{0,40}?\b(?:entirely|completely|totally|fully)\s+(?:inaccessible|unavailable|unreachable|down|offline|dark)\b|\ball (?:of )?(?:our |the )?(?:services|systems|sites|websites|apis|endpoints)\s+(?:were|went)\s+(?:down|unavailable|offline|unreachable|inaccessible)\b|\b(?:total|complete|full)\s+(?:service\s+)?outage\b")
         .expect("valid regex")
 });
 
@@ -117,6 +118,34 @@ const NOT_USERS: &[&str] = &[
     "error",
 ];
 
+/// Things a share can be of that are neither people nor their requests ("0.002% of all
+/// rooms", "30% of the nodes"): LABELING.md counts shares of users, customers, requests
+/// or traffic only.
+const THINGS: &[&str] = &[
+    "room",
+    "channel",
+    "record",
+    "row",
+    "file",
+    "message",
+    "node",
+    "server",
+    "host",
+    "instance",
+    "pod",
+    "machine",
+    "disk",
+    "partition",
+    "shard",
+    "table",
+    "bucket",
+    "object",
+    "packet",
+    "fleet",
+    "cluster",
+    "data",
+];
+
 /// How a percentage relates to users, judged from the words that follow it.
 #[derive(PartialEq, PartialOrd)]
 enum Kind {
@@ -142,7 +171,7 @@ fn kind_of(following: &str) -> Kind {
         Kind::Unrelated
     } else if has(REQUESTS) {
         Kind::Requests
-    } else if words.first().is_some_and(|w| w == "of") {
+    } else if words.first().is_some_and(|w| w == "of") && !has(THINGS) {
         Kind::Other
     } else {
         Kind::Unrelated
@@ -223,6 +252,13 @@ mod tests {
                 Some(78.0),
             ),
             ("memory usage reached 97%", None),
+            ("14 rooms were lost (0.002% of all known rooms)", None),
+            ("none of our users could sign in", Some(100.0)),
+            ("the app went completely dark", Some(100.0)),
+            ("all of our services were down for an hour", Some(100.0)),
+            ("all services were healthy, only search failed", None),
+            ("none of the alerts fired", None),
+            ("30% of the nodes were drained", None),
             (
                 "a 504 error for anyone trying to access the website",
                 Some(100.0),

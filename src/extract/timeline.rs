@@ -275,7 +275,7 @@ fn untimed_text(entry: &Entry) -> String {
 /// not a wrapped sentence's last words ("06:10.").
 fn leads_with_time(line: &str) -> bool {
     let line = line.trim_start();
-    EMBEDDED_TIME.find(line).is_some_and(|m| {
+    embedded_time(line).is_some_and(|m| {
         let words = line[m.end()..].split_whitespace();
         m.start() == 0 && words.filter(|w| w.chars().any(char::is_alphabetic)).count() >= 2
     })
@@ -352,7 +352,7 @@ fn opens_with_stated_time(sentence: &str) -> bool {
         .iter()
         .find_map(|p| lower.strip_prefix(p))
         .unwrap_or(&lower);
-    EMBEDDED_TIME.find(rest).is_some_and(|m| m.start() == 0)
+    embedded_time(rest).is_some_and(|m| m.start() == 0)
 }
 
 /// Splits a leading time or date-time off an entry: from a bold lead, a table's first
@@ -402,7 +402,7 @@ pub fn leading_time(entry: &Entry) -> Option<(String, String)> {
     if emphasised {
         return None;
     }
-    let found = EMBEDDED_TIME.find(first_line)?;
+    let found = embedded_time(first_line)?;
     if found.start() == 0 && leads_with_time(first_line) {
         // "2:20 PM (GMT) a user complained …": the time leads without a separator.
         datetime::find_time(found.as_str())?;
@@ -411,6 +411,29 @@ pub fn leading_time(entry: &Entry) -> Option<(String, String)> {
     }
     datetime::find_time(found.as_str())?;
     Some((found.as_str().trim().to_owned(), text.to_owned()))
+}
+
+/// The first time written inside a line ([`EMBEDDED_TIME`]), without the word after it
+/// unless that word is a zone: "15:25 Old pods drained" is the time "15:25", while
+/// "15:25 UTC" keeps its zone.
+fn embedded_time(line: &str) -> Option<regex::Match<'_>> {
+    let found = EMBEDDED_TIME.find(line)?;
+    let zone = found
+        .as_str()
+        .rfind(' ')
+        .map(|i| &found.as_str()[i..])
+        .filter(|tail| tail.chars().any(char::is_alphabetic) && !tail.contains(':'));
+    match zone {
+        // The zone is judged with its time before it ("12:16 ET"): short zones count only there.
+        Some(tail)
+            if datetime::find_zone(found.as_str()).is_none()
+                && !datetime::states_meridiem(tail) =>
+        {
+            let end = found.end() - tail.len();
+            EMBEDDED_TIME.find(&line[..end])
+        }
+        _ => Some(found),
+    }
 }
 
 static LIST_NUMBER: LazyLock<Regex> =
@@ -423,8 +446,17 @@ static EMBEDDED_TIME: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
-/// Whether a short text is (essentially) a time or a date with a time.
+/// A time left as a template's placeholder ("HH:mm", "hh:MM", "??:??", "XX:XX", "--:--"):
+/// the day beside it is known, the time of day is not.
+static PLACEHOLDER_TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:^|\s)(?:hh|xx|\?\?|--):(?:mm|xx|\?\?|--)(?::(?:ss|xx|\?\?|--))?(?:\s|$)")
+        .expect("valid regex")
+});
+
+/// Whether a short text is (essentially) a time or a date with a time; a placeholder time
+/// after a day ("2022-06-10 HH:mm") leaves the day.
 fn is_time_text(text: &str) -> bool {
+    let text = PLACEHOLDER_TIME.replace_all(text, " ");
     let t = text
         .trim()
         .trim_start_matches(['[', '(', '*', '⏲', '🕰', '️'])
@@ -440,7 +472,7 @@ fn is_time_text(text: &str) -> bool {
         || datetime::parse_moment(t).is_some_and(|m| m.date.is_some());
     // Beyond the time itself only a zone, a date or punctuation may follow: "13:16 5xx
     // alert on api" is an event, not a time.
-    let only_time = match EMBEDDED_TIME.find(t) {
+    let only_time = match embedded_time(t) {
         Some(m) if m.start() == 0 => {
             let rest = t[m.end()..].trim_matches(|c: char| !c.is_alphanumeric());
             rest.is_empty()
@@ -573,6 +605,31 @@ mod tests {
         assert_eq!(found.len(), 3, "{found:?}");
         assert_eq!(found[2].0.as_deref(), Some("10:45 AM"));
         assert!(found[1].1.ends_with("It took a while."), "{found:?}");
+    }
+
+    #[test]
+    fn a_word_after_a_leading_time_belongs_to_the_event() {
+        let found = entries(
+            "## Timeline\n15:25 Old pods drained and new ones started\n15:40 UTC workers caught up with the queue\n",
+        );
+        assert_eq!(found[0].0.as_deref(), Some("15:25"), "{found:?}");
+        assert!(found[0].1.starts_with("Old pods"), "{found:?}");
+        // A zone after the time stays with it.
+        assert_eq!(found[1].0.as_deref(), Some("15:40 UTC"), "{found:?}");
+        assert!(found[1].1.starts_with("workers"), "{found:?}");
+    }
+
+    #[test]
+    fn a_placeholder_time_leaves_the_day() {
+        let md = "## Timeline\n| When | What |\n|--|--|\n| 2022-06-02 HH:mm | pods found out of memory |\n| 2022-06-07 08:30 | limits removed |\n| 2022-06-10 ??:?? | logs show the problem solved |\n";
+        let found = timeline(&sections(&parse_blocks(md, 1)), None);
+        let at: Vec<_> = found.iter().map(|e| e.at.clone().expect("timed")).collect();
+        let day = |d| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+        assert_eq!(at[0].date, Some((day("2022-06-02"), Origin::Written)));
+        assert_eq!(at[0].time, None);
+        assert!(at[1].time.is_some());
+        assert_eq!(at[2].date, Some((day("2022-06-10"), Origin::Written)));
+        assert_eq!(at[2].time, None);
     }
 
     #[test]

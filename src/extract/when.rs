@@ -223,9 +223,13 @@ pub fn find_when(
     }
     if when.end.is_none()
         && let Some(start) = when.start
-        && let Some((end, line)) = header
-            .iter()
-            .find_map(|&(text, line)| stated_end(text, &start, year).map(|e| (e, line)))
+        // A sentence saying service came back wins over "until" said of anything ("the
+        // backups took until 02:50").
+        && let Some((end, line)) = last_restored(&header, &start, year).or_else(|| {
+            header.iter().find_map(|&(text, line)| {
+                end_after_keyword(text, &start, year).map(|e| (e, line))
+            })
+        })
     {
         when.end = Some(end);
         when.end_from = Some(Source::at(line, How::Stated));
@@ -311,12 +315,11 @@ pub fn end_on_start_day(start: &Moment, end: Moment) -> Moment {
     Moment { date, ..end }
 }
 
-/// The end a summary line states after the start: the moment after "until"/"till"
-/// ("… lasted until noon on January 28"), or the last time in a sentence about recovery
-/// ("… and was fully operational by 2:30 PM").
-fn stated_end(text: &str, start: &Moment, year: Option<i32>) -> Option<Moment> {
+/// The end a summary line states after "until"/"till"/"ended" ("… lasted until noon on
+/// January 28"), when it comes after the start.
+fn end_after_keyword(text: &str, start: &Moment, year: Option<i32>) -> Option<Moment> {
     let lower = text.to_lowercase();
-    let after_keyword = [
+    let end = [
         " until ",
         " till ",
         " ended ",
@@ -329,16 +332,71 @@ fn stated_end(text: &str, start: &Moment, year: Option<i32>) -> Option<Moment> {
     .find_map(|k| lower.find(k).map(|i| i + k.len()))
     .and_then(|i| text.get(i..))
     .and_then(|rest| datetime::find_span_in_year(rest, year))
-    .map(|span| span.start);
-    let end = after_keyword.or_else(|| {
-        events::is_restoration(text)
-            .then(|| datetime::last_time(text))
-            .flatten()
-            .map(|t| Moment {
-                date: None,
-                time: Some(t),
-            })
-    })?;
+    .map(|span| span.start)?;
+    after_start(start, end)
+}
+
+/// The end told by the last sentence of the summary that says service came back, at the
+/// last time it names ("… and was fully operational by 2:30 PM"; "by 01:30 UTC June 23rd
+/// all integrations were back online"): in a narrative the final recovery comes last, and
+/// a sentence's own day wins over the start's.
+fn last_restored(
+    header: &[(&str, usize)],
+    start: &Moment,
+    year: Option<i32>,
+) -> Option<(Moment, usize)> {
+    let paragraphs = rejoined(header);
+    paragraphs
+        .iter()
+        .flat_map(|(text, line)| super::sentences(text).into_iter().map(move |s| (s, *line)))
+        .rev()
+        .filter(|(sentence, _)| events::is_restoration(sentence))
+        .find_map(|(sentence, line)| {
+            after_start(start, last_moment(sentence, year)?).map(|end| (end, line))
+        })
+}
+
+/// Lines that continue a sentence cut mid-way ("… we reverted the released" then
+/// "Rustup to 1.23.1, completed by 15:56 UTC.") joined back, each with its first line.
+fn rejoined(lines: &[(&str, usize)]) -> Vec<(String, usize)> {
+    let mut joined: Vec<(String, usize)> = Vec::new();
+    for &(text, line) in lines {
+        match joined.last_mut() {
+            Some((last, _)) if !last.trim_end().ends_with(['.', '!', '?', ':']) => {
+                last.push(' ');
+                last.push_str(text);
+            }
+            _ => joined.push((text.to_owned(), line)),
+        }
+    }
+    joined
+}
+
+/// The last time a sentence names, with the day written right beside it ("by 01:30 UTC
+/// June 23rd, 2020"), if any.
+fn last_moment(sentence: &str, year: Option<i32>) -> Option<Moment> {
+    let time = datetime::last_time(sentence)?;
+    let beside = sentence
+        .char_indices()
+        .filter(|&(i, c)| {
+            c.is_ascii_digit()
+                && (i == 0
+                    || !sentence[..i].ends_with(|p: char| p.is_ascii_alphanumeric() || p == ':'))
+        })
+        .map(|(i, _)| i)
+        .rev()
+        .find_map(|i| {
+            datetime::find_span_in_year(&sentence[i..], year).filter(|s| s.start.time == Some(time))
+        });
+    Some(Moment {
+        date: beside.and_then(|s| s.start.date),
+        time: Some(time),
+    })
+}
+
+/// `end` on the start's day when it has none, kept only when it has a time and comes
+/// after the start.
+fn after_start(start: &Moment, end: Moment) -> Option<Moment> {
     let end = end_on_start_day(start, end);
     let key = |m: &Moment| (m.date, m.time);
     (end.time.is_some() && key(&end) > key(start)).then_some(end)
@@ -448,6 +506,31 @@ mod tests {
         assert_eq!(when_of(md).stated_minutes, Some(45));
         // "for" without a length after it states none.
         let md = "## Summary\n\nOn 2024-01-05 at 15:00 UTC logins failed for 20% of users.\n";
+        assert_eq!(when_of(md).stated_minutes, None);
+    }
+
+    #[test]
+    fn the_last_recovery_in_a_narrative_ends_the_outage_on_its_own_day() {
+        let md = "## What happened\n\nOn June 17th, 2020 at about 18:00 UTC the chat bridge went down. At 19:52 UTC we chose to rebuild the database from backups. By 01:30 UTC on June 23rd, 2020 all bridges were back online.\n";
+        assert_eq!(span_of(md).1.as_deref(), Some("2020-06-23T01:30"));
+        // A sentence cut over two lines is read whole.
+        let md = "## Summary\n\nOn 2021-04-27 at 15:09 UTC we shipped version 1.24, which broke formatting. At 15:27 UTC we confirmed the cause and\n\nthe fix was deployed by 15:56 UTC.\n";
+        assert_eq!(span_of(md).1.as_deref(), Some("2021-04-27T15:56"));
+        // "Until" said of other work does not end the outage when a recovery is told.
+        let md = "## What happened\n\nOn June 17th, 2020 at about 18:00 UTC the chat bridge went down. The backups took until 02:50 UTC on June 18th, 2020. By 01:30 UTC on June 23rd, 2020 all bridges were back online.\n";
+        assert_eq!(span_of(md).1.as_deref(), Some("2020-06-23T01:30"));
+        // A sentence that only plans the recovery ends nothing.
+        let md = "## What happened\n\nOn June 17th, 2020 at about 18:00 UTC the chat bridge went down. At 19:52 UTC we chose to restore the database from backups.\n";
+        assert_eq!(span_of(md).1, None);
+    }
+
+    #[test]
+    fn a_vague_length_does_not_override_a_written_start_and_end() {
+        let md = "## Summary\n\nBetween 10:05 and 10:40 UTC on 2024-03-08 the API failed. For over an hour afterwards the team watched the queues.\n";
+        let when = when_of(md);
+        assert_eq!(when.stated_minutes, None);
+        assert_eq!(span_of(md).1.as_deref(), Some("2024-03-08T10:40"));
+        let md = "## Summary\n\nOn 2024-03-08 at 10:05 UTC prices dipped and were restored less than two hours later.\n";
         assert_eq!(when_of(md).stated_minutes, None);
     }
 

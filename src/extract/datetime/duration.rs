@@ -147,19 +147,42 @@ fn component_at(tk: &Toks, i: usize) -> Option<(f64, u8, usize)> {
     Some((amount * unit, rank, j))
 }
 
-/// Whether the words before `i` make the length an upper bound, not the length itself
-/// ("at most 16 hours", "up to 2 hours", "no more than 30 minutes", "a maximum of 4 hours"):
-/// a limit or a promise says how long something could have lasted.
-fn is_upper_bound(tk: &Toks, i: usize) -> bool {
+/// Whether the words before `i` make the length a bound, not the length itself: an upper
+/// bound ("at most 16 hours", "up to 2 hours", "no more than 30 minutes", "a maximum of 4
+/// hours", "less than two hours", "under 30 minutes", "within an hour") says how long
+/// something could have lasted, and a lower one ("over an hour", "at least 2 hours", "more
+/// than a day") only that it lasted longer; neither is a stated length, so a start and end
+/// written elsewhere decide it.
+fn is_bound(tk: &Toks, i: usize) -> bool {
     let before = |n: usize| i.checked_sub(n).and_then(|k| tk.word(k));
     matches!(
         (before(2), before(1)),
-        (Some("at"), Some("most"))
+        (Some("at"), Some("most" | "least"))
             | (Some("up"), Some("to"))
-            | (Some("more" | "longer"), Some("than"))
-            | (Some("maximum"), Some("of"))
-            | (_, Some("max" | "maximum"))
+            | (
+                Some("more" | "longer" | "less" | "fewer" | "shorter"),
+                Some("than")
+            )
+            | (Some("maximum" | "minimum"), Some("of"))
+            | (_, Some("max" | "maximum" | "over" | "under" | "within"))
     )
+}
+
+/// Whether the length at `i` is said of each of several recurrences ("periodic outages of
+/// 10-30 minutes", "intermittent stalls of 5 minutes"): one recurrence is not the incident.
+fn of_recurrences(tk: &Toks, i: usize) -> bool {
+    (i.saturating_sub(5)..i).any(|k| {
+        tk.is_word_in(
+            k,
+            &[
+                "periodic",
+                "intermittent",
+                "recurring",
+                "repeated",
+                "sporadic",
+            ],
+        )
+    })
 }
 
 /// A compound duration at `i`: (minutes, next token). Minutes are 0 for non-durations
@@ -194,7 +217,8 @@ fn duration_at(tk: &Toks, i: usize) -> Option<(i64, usize)> {
         return None;
     }
     let skip = (i > 0 && tk.is_word_in(i - 1, &["every", "per", "each", "last", "past", "next"]))
-        || is_upper_bound(tk, i)
+        || of_recurrences(tk, i)
+        || is_bound(tk, i)
         || tk.is_word_in(k, &["ago", "later", "earlier", "before"]);
     let mins = (big / 60.0).round() + (secs / 60.0).floor();
     Some((if skip { 0 } else { mins.min(1e12) as i64 }, k))
