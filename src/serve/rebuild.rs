@@ -1,6 +1,6 @@
-//! One rebuild: the settings re-read, the site built into memory through the library's
-//! single build entry point ([`crate::build_files`], where per-file caches belong), and
-//! its errors turned into what the terminal and the page overlay show.
+//! One rebuild: the settings re-read, the site built into memory (incrementally, from
+//! what the previous build kept: [`State`]), and its errors turned into what the terminal
+//! and the page overlay show.
 
 use std::path::PathBuf;
 
@@ -8,6 +8,8 @@ use crate::config::{ConfigError, Overrides, Settings};
 use crate::diagnostics::Diagnostic;
 use crate::links::base_path;
 use crate::output::MemorySite;
+
+use super::incremental::State;
 
 /// Where the settings come from, so each rebuild sees an edited `pmkb.toml`.
 #[derive(Debug, Clone)]
@@ -42,9 +44,9 @@ pub(super) struct Built {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Builds the site described by `settings` into memory.
-pub(super) fn build(settings: &Settings) -> Result<Built, crate::Error> {
-    let (files, report) = crate::build_files(settings, true, &crate::timings::Timings::disabled())?;
+/// Builds the site described by `settings` into memory, re-using what `state` kept.
+pub(super) fn build(settings: &Settings, state: &mut State) -> Result<Built, crate::Error> {
+    let (files, report) = state.build(settings)?;
     let site = MemorySite::new(files)?;
     Ok(Built {
         snapshot: Snapshot {
@@ -75,7 +77,7 @@ pub(super) enum Outcome {
 
 /// Rebuilds from `source`, printing what it found. Settings that do not load, a build that
 /// fails, and a build with error-level findings are all `Broken`.
-pub(super) fn rebuild(source: &SettingsSource) -> (Outcome, Option<Settings>) {
+pub(super) fn rebuild(source: &SettingsSource, state: &mut State) -> (Outcome, Option<Settings>) {
     let started = std::time::Instant::now();
     let settings = match source.load() {
         Ok(settings) => settings,
@@ -84,7 +86,7 @@ pub(super) fn rebuild(source: &SettingsSource) -> (Outcome, Option<Settings>) {
             return (Outcome::Broken(vec![format!("error: {e}")]), None);
         }
     };
-    let outcome = match build(&settings) {
+    let outcome = match build(&settings, state) {
         Err(e) => {
             // The library's errors name their cause in their own message.
             let text = format!("error: {e}");
