@@ -4,20 +4,73 @@
 //! context finds the pages an edit touches without a hand-kept list of dependencies.
 //! Valid for one theme and one set of settings: start a new memo when they change.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 use std::sync::{Mutex, PoisonError};
 
-/// A 128-bit hash of a page's template name and serialised context (two SipHash keys).
-type ContextHash = (u64, u64);
+use super::markdown::Body;
 
-/// Rendered pages by output path, with the hash of the context each was rendered from.
+/// A 128-bit hash of what a value was computed from (two SipHash keys).
+type InputHash = (u64, u64);
+
+/// Values computed by the last build, by key (an output path, a source path), with the
+/// hash of the inputs each was computed from.
+struct Memo<V> {
+    /// The values of the last finished build.
+    previous: HashMap<String, (InputHash, V)>,
+    /// The values of the build under way.
+    next: Mutex<HashMap<String, (InputHash, V)>>,
+}
+
+impl<V> Default for Memo<V> {
+    fn default() -> Self {
+        Self {
+            previous: HashMap::new(),
+            next: Mutex::default(),
+        }
+    }
+}
+
+impl<V: Clone> Memo<V> {
+    /// The value at `key` if the last build computed it from the same `inputs`; else
+    /// `compute`d. Either way it is kept for the next build.
+    fn get<E>(
+        &self,
+        key: &str,
+        inputs: impl Hash,
+        compute: impl FnOnce() -> Result<V, E>,
+    ) -> Result<V, E> {
+        let hash = input_hash(inputs);
+        let value = match self.previous.get(key) {
+            Some((old, value)) if *old == hash => value.clone(),
+            _ => compute()?,
+        };
+        self.next
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(key.to_owned(), (hash, value.clone()));
+        Ok(value)
+    }
+
+    fn finish(&mut self) {
+        self.previous = std::mem::take(self.next.get_mut().unwrap_or_else(PoisonError::into_inner));
+    }
+
+    fn abandon(&mut self) {
+        self.next
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    }
+}
+
+/// What the last build rendered: pages by output path (with their template context) and
+/// postmortem bodies by source path (with the Markdown and everything its links resolve
+/// against).
 #[derive(Default)]
 pub struct PageMemo {
-    /// The pages of the last finished build.
-    previous: HashMap<String, (ContextHash, Vec<u8>)>,
-    /// The pages of the build under way.
-    next: Mutex<HashMap<String, (ContextHash, Vec<u8>)>>,
+    pages: Memo<Vec<u8>>,
+    bodies: Memo<(Body, BTreeSet<String>)>,
 }
 
 impl PageMemo {
@@ -33,50 +86,42 @@ impl PageMemo {
         context: &[u8],
         render: impl FnOnce() -> Result<Vec<u8>, E>,
     ) -> Result<Vec<u8>, E> {
-        let hash = context_hash(template, context);
-        let bytes = match self.previous.get(path) {
-            Some((old, bytes)) if *old == hash => bytes.clone(),
-            _ => render()?,
-        };
-        self.next
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(path.to_owned(), (hash, bytes.clone()));
-        Ok(bytes)
+        self.pages.get(path, (template, context), render)
+    }
+
+    /// The body of the postmortem at `source` with the assets it links, if the previous
+    /// build rendered it from the same `inputs`; else `render`ed.
+    pub(super) fn body(
+        &self,
+        source: &str,
+        inputs: impl Hash,
+        render: impl FnOnce() -> (Body, BTreeSet<String>),
+    ) -> (Body, BTreeSet<String>) {
+        let Ok(body) = self
+            .bodies
+            .get::<std::convert::Infallible>(source, inputs, || Ok(render()));
+        body
     }
 
     /// Ends a build: its pages are the ones the next build compares with (a page no longer
     /// in the site is forgotten).
     pub fn finish(&mut self) {
-        let next = std::mem::take(self.next.get_mut().unwrap_or_else(PoisonError::into_inner));
-        self.previous = next;
+        self.pages.finish();
+        self.bodies.finish();
     }
 
     /// Ends a build that failed: the next one compares with the last finished build.
     pub fn abandon(&mut self) {
-        self.next
-            .get_mut()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clear();
-    }
-
-    /// How many pages the last finished build rendered or reused.
-    pub fn len(&self) -> usize {
-        self.previous.len()
-    }
-
-    /// Whether no build has finished yet.
-    pub fn is_empty(&self) -> bool {
-        self.previous.is_empty()
+        self.pages.abandon();
+        self.bodies.abandon();
     }
 }
 
-fn context_hash(template: &str, context: &[u8]) -> ContextHash {
+fn input_hash(inputs: impl Hash) -> InputHash {
     let half = |key: u8| {
         let mut hasher = std::hash::DefaultHasher::new();
         key.hash(&mut hasher);
-        template.hash(&mut hasher);
-        context.hash(&mut hasher);
+        inputs.hash(&mut hasher);
         hasher.finish()
     };
     (half(0), half(1))

@@ -65,10 +65,12 @@ fn union(mut a: BTreeSet<String>, b: BTreeSet<String>) -> BTreeSet<String> {
 /// Renders the whole site. Of the content folder's assets, only those a postmortem links
 /// are copied (under `files/`); the rest stay private.
 pub fn render(kb: &KnowledgeBase, input: &RenderInput<'_>) -> Result<Vec<OutputFile>, RenderError> {
+    let links = postmortem::BodyLinks::new(kb, input.assets);
     let renderer = Renderer {
         kb,
         input,
-        links: postmortem::BodyLinks::new(kb, input.assets),
+        targets: input.memo.map(|_| links.targets_hash()),
+        links,
     };
     let (mut files, linked): (Vec<OutputFile>, Vec<BTreeSet<String>>) = (0..kb.postmortems.len())
         .into_par_iter()
@@ -161,6 +163,8 @@ struct Renderer<'a> {
     kb: &'a KnowledgeBase,
     input: &'a RenderInput<'a>,
     links: postmortem::BodyLinks,
+    /// [`postmortem::BodyLinks::targets_hash`], when rendering through a memo.
+    targets: Option<u64>,
 }
 
 impl Renderer<'_> {

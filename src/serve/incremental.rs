@@ -81,17 +81,21 @@ impl State {
     pub(super) fn build(
         &mut self,
         settings: &Settings,
+        timings: &Timings,
     ) -> Result<(Vec<OutputFile>, BuildReport), Error> {
         let basis = Basis::of(settings);
         if self.basis.as_ref() != Some(&basis) {
             self.forget();
             self.basis = Some(basis);
         }
-        let timings = Timings::disabled();
         let fingerprint = crate::index_fingerprint(settings);
-        let mut loaded = crate::load_sources(settings, &timings, |sources, taxonomy, _| {
-            self.analyse(sources, taxonomy)
+        let mut loaded = crate::load_sources(settings, timings, |sources, taxonomy, timings| {
+            let span = timings.start("analyse");
+            let entries = self.analyse(sources, taxonomy);
+            span.end(entries.len());
+            entries
         })?;
+        let span = timings.start("kb: related");
         match &self.kb {
             Some(old) if related::same_inputs(&old.postmortems, &loaded.kb.postmortems) => {
                 for (pm, old) in loaded.kb.postmortems.iter_mut().zip(&old.postmortems) {
@@ -100,7 +104,8 @@ impl State {
             }
             _ => loaded.kb.relate(),
         }
-        let built = crate::site_files(settings, &loaded, &fingerprint, &timings, Some(&self.pages));
+        span.end(loaded.kb.postmortems.len());
+        let built = crate::site_files(settings, &loaded, &fingerprint, timings, Some(&self.pages));
         match &built {
             Ok(_) => {
                 self.pages.finish();
@@ -184,7 +189,7 @@ mod tests {
     /// The state's rebuild gives exactly the files and findings of a full build.
     fn assert_same_as_full_build(state: &mut State, root: &Path, step: &str) {
         let settings = Settings::load(Overrides::default(), root).unwrap();
-        let (files, report) = state.build(&settings).unwrap();
+        let (files, report) = state.build(&settings, &Timings::disabled()).unwrap();
         let (full, full_report) =
             crate::build_files(&settings, true, &Timings::disabled()).unwrap();
         let paths = |files: &[OutputFile]| files.iter().map(|f| f.path.clone()).collect::<Vec<_>>();

@@ -84,7 +84,8 @@ pub enum ServeError {
 pub fn run(options: Options) -> Result<(), ServeError> {
     let settings = options.source.load()?;
     let mut state = incremental::State::default();
-    let first = rebuild::build(&settings, &mut state)?;
+    let timings = crate::timings::Timings::disabled();
+    let first = rebuild::build(&settings, &mut state, &timings)?;
     for d in &first.diagnostics {
         eprintln!("{d}");
     }

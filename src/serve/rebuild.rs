@@ -8,6 +8,7 @@ use crate::config::{ConfigError, Overrides, Settings};
 use crate::diagnostics::Diagnostic;
 use crate::links::base_path;
 use crate::output::MemorySite;
+use crate::timings::Timings;
 
 use super::incremental::State;
 
@@ -44,9 +45,14 @@ pub(super) struct Built {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Builds the site described by `settings` into memory, re-using what `state` kept.
-pub(super) fn build(settings: &Settings, state: &mut State) -> Result<Built, crate::Error> {
-    let (files, report) = state.build(settings)?;
+/// Builds the site described by `settings` into memory, re-using what `state` kept,
+/// recording each stage in `timings`.
+pub(super) fn build(
+    settings: &Settings,
+    state: &mut State,
+    timings: &Timings,
+) -> Result<Built, crate::Error> {
+    let (files, report) = state.build(settings, timings)?;
     let site = MemorySite::new(files)?;
     Ok(Built {
         snapshot: Snapshot {
@@ -56,6 +62,16 @@ pub(super) fn build(settings: &Settings, state: &mut State) -> Result<Built, cra
         postmortems: report.postmortems,
         diagnostics: report.diagnostics,
     })
+}
+
+/// Where a rebuild's time went, one `stage time` pair per stage, for the terminal.
+fn stages(timings: &Timings) -> String {
+    let stages: Vec<String> = timings
+        .stages()
+        .iter()
+        .map(|s| format!("{} {:.0?}", s.name, s.wall))
+        .collect();
+    stages.join(", ")
 }
 
 /// The error-level findings, as the text the overlay shows (one entry each).
@@ -86,7 +102,8 @@ pub(super) fn rebuild(source: &SettingsSource, state: &mut State) -> (Outcome, O
             return (Outcome::Broken(vec![format!("error: {e}")]), None);
         }
     };
-    let outcome = match build(&settings, state) {
+    let timings = Timings::enabled();
+    let outcome = match build(&settings, state, &timings) {
         Err(e) => {
             // The library's errors name their cause in their own message.
             let text = format!("error: {e}");
@@ -101,9 +118,10 @@ pub(super) fn rebuild(source: &SettingsSource, state: &mut State) -> (Outcome, O
             let warnings = built.diagnostics.len() - problems.len();
             if problems.is_empty() {
                 eprintln!(
-                    "rebuilt {} postmortems in {:.0?} ({warnings} warnings)",
+                    "rebuilt {} postmortems in {:.0?} ({warnings} warnings; {})",
                     built.postmortems,
-                    started.elapsed()
+                    started.elapsed(),
+                    stages(&timings)
                 );
                 Outcome::Good(built.snapshot)
             } else {
