@@ -455,8 +455,9 @@ pub fn build_with(
 
 /// The whole build without writing it: every file of the site as a value (sorted by path),
 /// for the disk writer or the memory one (`pmkb serve`), recording each stage in
-/// `timings`. Links that lead nowhere are reported among the diagnostics. This is the one
-/// entry point a rebuild calls.
+/// `timings`. Links that lead nowhere are reported among the diagnostics. `pmkb serve`
+/// builds the same files from the same steps ([`load_sources`], [`site_files`]),
+/// re-using what its previous build computed.
 ///
 /// # Errors
 /// A missing content folder, or one without any postmortem unless `allow_empty`; a bad
