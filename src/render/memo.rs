@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use super::markdown::Body;
@@ -20,6 +21,10 @@ struct Memo<V> {
     previous: HashMap<String, (InputHash, V)>,
     /// The values of the build under way.
     next: Mutex<HashMap<String, (InputHash, V)>>,
+    /// How many values the build under way computed (not re-used).
+    computing: AtomicUsize,
+    /// How many values the last finished build computed.
+    computed: usize,
 }
 
 impl<V> Default for Memo<V> {
@@ -27,6 +32,8 @@ impl<V> Default for Memo<V> {
         Self {
             previous: HashMap::new(),
             next: Mutex::default(),
+            computing: AtomicUsize::new(0),
+            computed: 0,
         }
     }
 }
@@ -43,7 +50,10 @@ impl<V: Clone> Memo<V> {
         let hash = input_hash(inputs);
         let value = match self.previous.get(key) {
             Some((old, value)) if *old == hash => value.clone(),
-            _ => compute()?,
+            _ => {
+                self.computing.fetch_add(1, Ordering::Relaxed);
+                compute()?
+            }
         };
         self.next
             .lock()
@@ -54,6 +64,7 @@ impl<V: Clone> Memo<V> {
 
     fn finish(&mut self) {
         self.previous = std::mem::take(self.next.get_mut().unwrap_or_else(PoisonError::into_inner));
+        self.computed = std::mem::take(self.computing.get_mut());
     }
 
     fn abandon(&mut self) {
@@ -61,6 +72,12 @@ impl<V: Clone> Memo<V> {
             .get_mut()
             .unwrap_or_else(PoisonError::into_inner)
             .clear();
+        *self.computing.get_mut() = 0;
+    }
+
+    /// (values computed, values kept) by the last finished build.
+    fn counts(&self) -> (usize, usize) {
+        (self.computed, self.previous.len())
     }
 }
 
@@ -115,6 +132,12 @@ impl PageMemo {
         self.pages.abandon();
         self.bodies.abandon();
     }
+
+    /// How many of its pages the last finished build rendered (the others were re-used),
+    /// and how many pages it had.
+    pub fn pages_rendered(&self) -> (usize, usize) {
+        self.pages.counts()
+    }
 }
 
 fn input_hash(inputs: impl Hash) -> InputHash {
@@ -145,9 +168,11 @@ mod tests {
         let mut rendered = 0;
         assert_eq!(page(&memo, "one", &mut rendered), b"<p>one</p>");
         memo.finish();
+        assert_eq!(memo.pages_rendered(), (1, 1));
         assert_eq!(page(&memo, "one", &mut rendered), b"<p>one</p>");
         assert_eq!(rendered, 1);
         memo.finish();
+        assert_eq!(memo.pages_rendered(), (0, 1));
         assert_eq!(page(&memo, "two", &mut rendered), b"<p>two</p>");
         assert_eq!(rendered, 2);
         memo.abandon();

@@ -73,6 +73,11 @@ impl State {
         *self = Self::default();
     }
 
+    /// How many pages the last build rendered (the others were re-used), of how many.
+    pub(super) fn pages_rendered(&self) -> (usize, usize) {
+        self.pages.pages_rendered()
+    }
+
     /// Builds the site as [`crate::build_files`] does (an empty content folder allowed),
     /// re-using what the previous build computed from the same inputs.
     ///

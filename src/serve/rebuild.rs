@@ -43,6 +43,9 @@ pub(super) struct Built {
     pub snapshot: Snapshot,
     pub postmortems: usize,
     pub diagnostics: Vec<Diagnostic>,
+    /// Pages rendered by this build (the others were re-used), of `pages`.
+    pub rendered: usize,
+    pub pages: usize,
 }
 
 /// Builds the site described by `settings` into memory, re-using what `state` kept,
@@ -53,6 +56,7 @@ pub(super) fn build(
     timings: &Timings,
 ) -> Result<Built, crate::Error> {
     let (files, report) = state.build(settings, timings)?;
+    let (rendered, pages) = state.pages_rendered();
     let site = MemorySite::new(files)?;
     Ok(Built {
         snapshot: Snapshot {
@@ -61,6 +65,8 @@ pub(super) fn build(
         },
         postmortems: report.postmortems,
         diagnostics: report.diagnostics,
+        rendered,
+        pages,
     })
 }
 
@@ -118,9 +124,12 @@ pub(super) fn rebuild(source: &SettingsSource, state: &mut State) -> (Outcome, O
             let warnings = built.diagnostics.len() - problems.len();
             if problems.is_empty() {
                 eprintln!(
-                    "rebuilt {} postmortems in {:.0?} ({warnings} warnings; {})",
+                    "rebuilt {} postmortems in {:.0?} ({warnings} warnings; {} of {} pages \
+                     rendered again; {})",
                     built.postmortems,
                     started.elapsed(),
+                    built.rendered,
+                    built.pages,
                     stages(&timings)
                 );
                 Outcome::Good(built.snapshot)
