@@ -30,6 +30,26 @@ fn option<T: std::str::FromStr>(name: &str, default: T) -> T {
         })
 }
 
+/// CPU time (user, system) the process `pid` has used so far, from `/proc/PID/stat`
+/// (Linux; zero elsewhere).
+fn cpu_time(pid: u32) -> (Duration, Duration) {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return (Duration::ZERO, Duration::ZERO);
+    };
+    // Fields after the command name (which may hold spaces) start at state, field 3.
+    let after = &stat[stat.rfind(')').map_or(0, |i| i + 2)..];
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    // utime and stime (fields 14 and 15) in clock ticks, 100 per second on Linux.
+    let ticks = |i: usize| {
+        fields
+            .get(i - 3)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    let tick = Duration::from_millis(10);
+    (tick * ticks(14) as u32, tick * ticks(15) as u32)
+}
+
 /// The server, killed on drop.
 struct Server(Child);
 
@@ -116,6 +136,7 @@ fn main() {
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
+    let pid = child.id();
     let _server = Server(child);
     let line = BufReader::new(stdout).lines().next().unwrap().unwrap();
     println!("first build and start: {:.1?}", started.elapsed());
@@ -131,12 +152,14 @@ fn main() {
     );
 
     let mut times = Vec::new();
+    let mut cpu_times = Vec::new();
     for edit in 0..edits {
         let file = &files[(edit * 7919) % files.len()];
         let mut text = std::fs::read_to_string(file).unwrap();
         text.push_str(&format!("\nEdited by the benchmark, pass {edit}.\n"));
         let temp = file.with_extension("md.tmp~");
         std::fs::write(&temp, &text).unwrap();
+        let (user, system) = cpu_time(pid);
         let saved = Instant::now();
         std::fs::rename(&temp, file).unwrap();
         loop {
@@ -149,19 +172,29 @@ fn main() {
             assert_ne!(event, "problems", "the edit broke the build");
         }
         let took = saved.elapsed();
+        let (user_after, system_after) = cpu_time(pid);
+        let (user, system) = (user_after - user, system_after - system);
         println!(
-            "edit {} ({}): {took:.2?}",
+            "edit {} ({}): {took:.2?} (server CPU: user {user:.2?}, system {system:.2?})",
             edit + 1,
             file.file_name().unwrap().to_string_lossy()
         );
         times.push(took);
+        cpu_times.push(user + system);
     }
     times.sort();
+    cpu_times.sort();
     println!(
         "\nedit-to-reload over {} edits: median {:.2?}, min {:.2?}, max {:.2?}",
         times.len(),
         times[times.len() / 2],
         times[0],
         times[times.len() - 1]
+    );
+    println!(
+        "server CPU (user + system) per edit: median {:.2?}, min {:.2?}, max {:.2?}",
+        cpu_times[cpu_times.len() / 2],
+        cpu_times[0],
+        cpu_times[cpu_times.len() - 1]
     );
 }

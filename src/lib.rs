@@ -151,25 +151,19 @@ pub fn load_timed(settings: &Settings, timings: &Timings) -> Result<Loaded, Erro
 
 /// [`load`] without the related incidents (which search does not index).
 fn load_unrelated(settings: &Settings, timings: &Timings) -> Result<Loaded, Error> {
-    discover::check_folder(&settings.content_dir)?;
-    let taxonomy = load_taxonomy(settings)?;
-    let limits = discover::Limits {
-        markdown: settings.config.max_file_bytes,
-        asset: settings.config.max_asset_bytes,
-    };
-    let span = timings.start("discover");
-    let found = discover::discover(&settings.content_dir, limits);
-    span.end(found.sources.len() + found.assets.len());
-    let mut diagnostics = found.diagnostics;
+    load_sources(settings, timings, analyse_all)
+}
+
+/// The postmortems of `sources` analysed (parsed, extracted, classified by `taxonomy`),
+/// each with what was found wrong in it, in parallel, recording each stage in `timings`.
+fn analyse_all(
+    sources: Vec<discover::SourceFile>,
+    taxonomy: &Taxonomy,
+    timings: &Timings,
+) -> Vec<(kb::Entry, Vec<Diagnostic>)> {
     let span = timings.start("parse");
-    let mut parsed: Vec<(parse::Document, Vec<Diagnostic>)> = found
-        .sources
-        .into_par_iter()
-        .map(|s| parse::parse(&s))
-        .collect();
-    if !settings.drafts {
-        parsed.retain(|(document, _)| !document.front_matter.draft);
-    }
+    let parsed: Vec<(parse::Document, Vec<Diagnostic>)> =
+        sources.into_par_iter().map(|s| parse::parse(&s)).collect();
     span.end(parsed.len());
     let span = timings.start("extract");
     let extracted: Vec<(extract::Extracted, Vec<Diagnostic>)> = parsed
@@ -181,26 +175,70 @@ fn load_unrelated(settings: &Settings, timings: &Timings) -> Result<Loaded, Erro
     let entries: Vec<(kb::Entry, Vec<Diagnostic>)> = parsed
         .into_par_iter()
         .zip(extracted)
-        .map(|((document, mut found), (facts, more))| {
-            found.extend(more);
-            let (labels, more) = classify::classify(
-                &document.rel_path,
-                &document.front_matter,
-                &facts,
-                &taxonomy,
-            );
-            found.extend(more);
-            let entry = kb::Entry {
-                document,
-                facts,
-                labels,
-            };
-            (entry, found)
-        })
+        .map(|(parsed, extracted)| classified(parsed, extracted, taxonomy))
         .collect();
     span.end(entries.len());
+    entries
+}
+
+/// One postmortem analysed: parsed, extracted and classified by `taxonomy`, with what was
+/// found wrong in it (the per-file step of [`load`], for callers that keep entries of
+/// unchanged files, such as `pmkb serve`).
+pub fn analyse(source: &discover::SourceFile, taxonomy: &Taxonomy) -> (kb::Entry, Vec<Diagnostic>) {
+    let parsed = parse::parse(source);
+    let extracted = extract::extract(&parsed.0);
+    classified(parsed, extracted, taxonomy)
+}
+
+/// A parsed and extracted postmortem classified into its knowledge-base entry, with the
+/// findings of the three steps.
+fn classified(
+    (document, mut found): (parse::Document, Vec<Diagnostic>),
+    (facts, more): (extract::Extracted, Vec<Diagnostic>),
+    taxonomy: &Taxonomy,
+) -> (kb::Entry, Vec<Diagnostic>) {
+    found.extend(more);
+    let (labels, more) =
+        classify::classify(&document.rel_path, &document.front_matter, &facts, taxonomy);
+    found.extend(more);
+    let entry = kb::Entry {
+        document,
+        facts,
+        labels,
+    };
+    (entry, found)
+}
+
+/// The content folder read into a knowledge base without related incidents, where
+/// `analyse` turns the Markdown files found into entries ([`analyse_all`] for a build;
+/// `pmkb serve` re-analyses only the files that changed).
+///
+/// # Errors
+/// As [`load`].
+pub fn load_sources(
+    settings: &Settings,
+    timings: &Timings,
+    analyse: impl FnOnce(
+        Vec<discover::SourceFile>,
+        &Taxonomy,
+        &Timings,
+    ) -> Vec<(kb::Entry, Vec<Diagnostic>)>,
+) -> Result<Loaded, Error> {
+    discover::check_folder(&settings.content_dir)?;
+    let taxonomy = load_taxonomy(settings)?;
+    let limits = discover::Limits {
+        markdown: settings.config.max_file_bytes,
+        asset: settings.config.max_asset_bytes,
+    };
+    let span = timings.start("discover");
+    let found = discover::discover(&settings.content_dir, limits);
+    span.end(found.sources.len() + found.assets.len());
+    let mut diagnostics = found.diagnostics;
+    let entries = analyse(found.sources, &taxonomy, timings);
     let mut analysed = Vec::with_capacity(entries.len());
-    for (entry, found) in entries {
+    // A draft is left out with its findings unless drafts are wanted (`pmkb check`).
+    let wanted = |entry: &kb::Entry| settings.drafts || !entry.document.front_matter.draft;
+    for (entry, found) in entries.into_iter().filter(|(entry, _)| wanted(entry)) {
         analysed.push(entry);
         diagnostics.extend(found);
     }
@@ -258,9 +296,13 @@ pub struct BuildReport {
 
 /// Renders a loaded knowledge base into the site's files, without writing them, with
 /// what was found wrong in the theme folder (a link leading out of it, an unreadable file).
+///
+/// With a `memo` (`pmkb serve`), a page whose template context is the one it was last
+/// rendered from is taken from the memo instead of being rendered again.
 pub fn render_site(
     settings: &Settings,
     loaded: &Loaded,
+    memo: Option<&render::PageMemo>,
 ) -> Result<(Vec<output::OutputFile>, Vec<Diagnostic>), Error> {
     let theme_found = if settings.theme_dir.is_dir() {
         discover::discover(&settings.theme_dir, discover::Limits::NONE)
@@ -283,6 +325,7 @@ pub fn render_site(
         theme: &theme,
         assets: &loaded.assets,
         trust_html: settings.config.trust_html,
+        memo,
     };
     let files = render::render(&loaded.kb, &input)?;
     let theme_dir = settings
@@ -302,9 +345,10 @@ pub fn render_site(
     Ok((files, diagnostics))
 }
 
-/// What the search index is built from: the stamps of the content and taxonomy files
+/// What the search index is built from (taken before loading the content it describes):
+/// the stamps of the content and taxonomy files
 /// (metadata only, so checking is fast) and the settings that change what is loaded.
-fn index_fingerprint(settings: &Settings) -> String {
+pub fn index_fingerprint(settings: &Settings) -> String {
     let mut parts = vec![
         settings.content_dir.display().to_string(),
         settings.config.max_file_bytes.to_string(),
@@ -415,8 +459,9 @@ pub fn build_with(
 
 /// The whole build without writing it: every file of the site as a value (sorted by path),
 /// for the disk writer or the memory one (`pmkb serve`), recording each stage in
-/// `timings`. Links that lead nowhere are reported among the diagnostics. This is the one
-/// entry point a rebuild calls.
+/// `timings`. Links that lead nowhere are reported among the diagnostics. `pmkb serve`
+/// builds the same files from the same steps ([`load_sources`], [`site_files`]),
+/// re-using what its previous build computed.
 ///
 /// # Errors
 /// A missing content folder, or one without any postmortem unless `allow_empty`; a bad
@@ -431,15 +476,32 @@ pub fn build_files(
     if !allow_empty {
         require_postmortems(settings, &loaded)?;
     }
+    site_files(settings, &loaded, &fingerprint, timings, None)
+}
+
+/// Every file of the site built from `loaded` (sorted by path) with the build's report:
+/// pages rendered (through `memo`, see [`render_site`]) while the search index whose
+/// inputs have `fingerprint` ([`index_fingerprint`], taken before loading) is refreshed
+/// and exported.
+///
+/// # Errors
+/// A bad theme; an index cache that cannot be written.
+pub fn site_files(
+    settings: &Settings,
+    loaded: &Loaded,
+    fingerprint: &str,
+    timings: &Timings,
+    memo: Option<&render::PageMemo>,
+) -> Result<(Vec<output::OutputFile>, BuildReport), Error> {
     let both = timings.start("render + search");
     let (pages, search) = rayon::join(
         || {
             let span = timings.start_concurrent("render");
-            let pages = render_site(settings, &loaded);
+            let pages = render_site(settings, loaded, memo);
             span.end(pages.as_ref().map_or(0, |(files, _)| files.len()));
             pages
         },
-        || search_site(settings, &fingerprint, &loaded.kb, timings),
+        || search_site(settings, fingerprint, &loaded.kb, timings),
     );
     let (mut files, mut theme_diagnostics) = pages?;
     let (search_files, cache_warnings) = search?;
@@ -457,14 +519,14 @@ pub fn build_files(
 /// the links that lead nowhere, sorted.
 fn report(
     settings: &Settings,
-    loaded: Loaded,
+    loaded: &Loaded,
     files: &[output::OutputFile],
     files_written: usize,
     more: Vec<Diagnostic>,
 ) -> BuildReport {
     let base_url = &settings.config.base_url;
     let mut diagnostics = links::check(&loaded.kb, &loaded.assets, files, base_url);
-    diagnostics.extend(loaded.diagnostics);
+    diagnostics.extend(loaded.diagnostics.iter().cloned());
     diagnostics.extend(more);
     diagnostics::sort(&mut diagnostics);
     BuildReport {
@@ -490,10 +552,10 @@ pub fn check_site(settings: &Settings) -> Result<BuildReport, Error> {
         ..settings.clone()
     };
     let loaded = load(settings)?;
-    let (files, _) = render_site(settings, &loaded)?;
+    let (files, _) = render_site(settings, &loaded, None)?;
     let mut findings = check::lint(&loaded.kb);
     findings.extend(check::unlinked(&loaded.assets, &files));
-    Ok(report(settings, loaded, &files, 0, findings))
+    Ok(report(settings, &loaded, &files, 0, findings))
 }
 
 /// A site file the file system refused, named by its content path when it is a copied

@@ -426,6 +426,30 @@ fn term_counts(pm: &Postmortem) -> HashMap<String, u32> {
     tf
 }
 
+/// Whether [`related`] gives the same result for `a` as for `b`: the same postmortems in
+/// the same order as far as it reads them (slug, labels and the texts of
+/// [`term_counts`]), so `pmkb serve` keeps the related incidents of the last build after
+/// an edit that does not touch them.
+pub fn same_inputs(a: &[Postmortem], b: &[Postmortem]) -> bool {
+    fn texts(pm: &Postmortem) -> Vec<&str> {
+        let facts = &pm.facts;
+        let timeline = facts.timeline.iter().map(|e| e.text.as_str());
+        let measures = facts.measures.iter().map(|m| m.text.as_str());
+        std::iter::once(facts.root_cause_text.as_str())
+            .chain(timeline)
+            .chain(std::iter::once("\0"))
+            .chain(measures)
+            .collect()
+    }
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            x.slug == y.slug
+                && x.labels.root_causes == y.labels.root_causes
+                && x.labels.measures == y.labels.measures
+                && texts(x) == texts(y)
+        })
+}
+
 /// The slugs of `a` that are also in `b`, in `a`'s order.
 fn shared(a: &[String], b: &[String]) -> Vec<String> {
     a.iter().filter(|s| b.contains(s)).cloned().collect()

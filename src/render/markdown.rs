@@ -28,6 +28,7 @@ pub struct LinkContext<'a> {
 }
 
 /// A body rendered for its page.
+#[derive(Clone)]
 pub struct Body {
     /// Safe HTML.
     pub html: String,

@@ -8,6 +8,7 @@ mod feeds;
 mod insights;
 mod listing;
 mod markdown;
+mod memo;
 mod nesting;
 mod outline;
 mod postmortem;
@@ -16,6 +17,7 @@ mod theme;
 pub mod views;
 
 pub use markdown::sanitise;
+pub use memo::PageMemo;
 pub use theme::{Theme, ThemeError};
 
 use std::collections::BTreeSet;
@@ -51,6 +53,8 @@ pub struct RenderInput<'a> {
     pub assets: &'a [Asset],
     /// Keep raw HTML from postmortems unsanitised.
     pub trust_html: bool,
+    /// The previous build's pages, re-used where their context is unchanged (`pmkb serve`).
+    pub memo: Option<&'a PageMemo>,
 }
 
 fn union(mut a: BTreeSet<String>, b: BTreeSet<String>) -> BTreeSet<String> {
@@ -61,10 +65,12 @@ fn union(mut a: BTreeSet<String>, b: BTreeSet<String>) -> BTreeSet<String> {
 /// Renders the whole site. Of the content folder's assets, only those a postmortem links
 /// are copied (under `files/`); the rest stay private.
 pub fn render(kb: &KnowledgeBase, input: &RenderInput<'_>) -> Result<Vec<OutputFile>, RenderError> {
+    let links = postmortem::BodyLinks::new(kb, input.assets);
     let renderer = Renderer {
         kb,
         input,
-        links: postmortem::BodyLinks::new(kb, input.assets),
+        targets: input.memo.map(|_| links.targets_hash()),
+        links,
     };
     let (mut files, linked): (Vec<OutputFile>, Vec<BTreeSet<String>>) = (0..kb.postmortems.len())
         .into_par_iter()
@@ -157,6 +163,8 @@ struct Renderer<'a> {
     kb: &'a KnowledgeBase,
     input: &'a RenderInput<'a>,
     links: postmortem::BodyLinks,
+    /// [`postmortem::BodyLinks::targets_hash`], when rendering through a memo.
+    targets: Option<u64>,
 }
 
 impl Renderer<'_> {
@@ -180,15 +188,25 @@ impl Renderer<'_> {
             page_url,
             content,
         };
-        let context =
-            tera::Context::from_serialize(&page).map_err(|e| fail(theme::error_chain(&e)))?;
-        let html = self
-            .input
-            .theme
-            .tera
-            .render(template, &context)
-            .map_err(|e| fail(theme::error_chain(&e)))?;
-        Ok(OutputFile::text(path, html))
+        let render = || {
+            let context =
+                tera::Context::from_serialize(&page).map_err(|e| fail(theme::error_chain(&e)))?;
+            let html = self
+                .input
+                .theme
+                .tera
+                .render(template, &context)
+                .map_err(|e| fail(theme::error_chain(&e)))?;
+            Ok(html.into_bytes())
+        };
+        let bytes = match self.input.memo {
+            None => render()?,
+            Some(memo) => {
+                let json = serde_json::to_vec(&page).map_err(|e| fail(e.to_string()))?;
+                memo.page(&path, template, &json, render)?
+            }
+        };
+        Ok(OutputFile { path, bytes })
     }
 
     /// The home page: the headline numbers and every incident, a page at a time, in

@@ -3,12 +3,13 @@
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 
 use serde::Serialize;
 
 use super::outline::TocEntry;
 use super::views::{self, Chip};
-use super::{RenderError, Renderer, anchors, insights, markdown};
+use super::{PageMemo, RenderError, Renderer, anchors, insights, markdown};
 use crate::discover::Asset;
 use crate::extract::TimelineEntry;
 use crate::kb::{KnowledgeBase, Postmortem};
@@ -33,9 +34,47 @@ impl BodyLinks {
         }
     }
 
+    /// A hash of every link target (assets and postmortem pages): a body renders the same
+    /// while it and this are unchanged.
+    pub(super) fn targets_hash(&self) -> u64 {
+        let mut assets: Vec<&String> = self.assets.iter().collect();
+        assets.sort_unstable();
+        let mut pages: Vec<(&String, &String)> = self.pages.iter().collect();
+        pages.sort_unstable();
+        let mut hasher = std::hash::DefaultHasher::new();
+        (assets, pages).hash(&mut hasher);
+        hasher.finish()
+    }
+
     /// The body of `pm` rendered for its page (`postmortems/SLUG/`, links to pages ending
-    /// in `index`), with the content-relative paths of the assets it links.
+    /// in `index`), with the content-relative paths of the assets it links; from the
+    /// memo when its inputs are those of the previous build.
     pub(super) fn body(
+        &self,
+        pm: &Postmortem,
+        index: &str,
+        theme_ids: &HashSet<String>,
+        trust_html: bool,
+        memo: Option<(&PageMemo, u64)>,
+    ) -> (markdown::Body, BTreeSet<String>) {
+        let render = || self.render_body(pm, index, theme_ids, trust_html);
+        let Some((memo, targets)) = memo else {
+            return render();
+        };
+        let mut ids: Vec<&String> = theme_ids.iter().collect();
+        ids.sort_unstable();
+        let inputs = (
+            &pm.document.body,
+            &pm.source,
+            index,
+            ids,
+            trust_html,
+            targets,
+        );
+        memo.body(&pm.source, inputs, render)
+    }
+
+    fn render_body(
         &self,
         pm: &Postmortem,
         index: &str,
@@ -70,9 +109,14 @@ impl Renderer<'_> {
         if let Some(time) = &time {
             theme_ids.extend(anchors::ids_in(&time.svg).map(str::to_owned));
         }
-        let (body, linked) =
-            self.links
-                .body(pm, self.input.site.index, &theme_ids, self.input.trust_html);
+        let memo = self.input.memo.zip(self.targets);
+        let (body, linked) = self.links.body(
+            pm,
+            self.input.site.index,
+            &theme_ids,
+            self.input.trust_html,
+            memo,
+        );
         let neighbour = |i: Option<usize>| {
             i.and_then(|i| kb.postmortems.get(i)).map(|p| Neighbour {
                 slug: &p.slug,

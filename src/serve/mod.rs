@@ -3,11 +3,12 @@
 //! new build's errors) over server-sent events.
 //!
 //! The parts: [`live`] holds the last good site and tells tabs what happened, [`rebuild`]
-//! turns the settings into a new site through the library's one build entry point,
+//! turns the settings into a new site, recomputing only what changed ([`incremental`]),
 //! [`watch`] runs a rebuild per burst of file changes, and [`http`] answers requests from
 //! the site in memory. There is no global state: each part gets the shared [`live::Live`].
 
 mod http;
+mod incremental;
 mod live;
 mod rebuild;
 mod watch;
@@ -82,7 +83,9 @@ pub enum ServeError {
 /// See [`ServeError`]; once serving, build problems are reported, never returned.
 pub fn run(options: Options) -> Result<(), ServeError> {
     let settings = options.source.load()?;
-    let first = rebuild::build(&settings)?;
+    let mut state = incremental::State::default();
+    let timings = crate::timings::Timings::disabled();
+    let first = rebuild::build(&settings, &mut state, &timings)?;
     for d in &first.diagnostics {
         eprintln!("{d}");
     }
@@ -91,7 +94,7 @@ pub fn run(options: Options) -> Result<(), ServeError> {
         first.snapshot,
         rebuild::problems(&first.diagnostics),
     ));
-    let _watcher = watch::start(Arc::clone(&live), options.source.clone(), &settings)?;
+    let _watcher = watch::start(Arc::clone(&live), options.source.clone(), &settings, state)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -1,6 +1,6 @@
-//! One rebuild: the settings re-read, the site built into memory through the library's
-//! single build entry point ([`crate::build_files`], where per-file caches belong), and
-//! its errors turned into what the terminal and the page overlay show.
+//! One rebuild: the settings re-read, the site built into memory (incrementally, from
+//! what the previous build kept: [`State`]), and its errors turned into what the terminal
+//! and the page overlay show.
 
 use std::path::PathBuf;
 
@@ -8,6 +8,9 @@ use crate::config::{ConfigError, Overrides, Settings};
 use crate::diagnostics::Diagnostic;
 use crate::links::base_path;
 use crate::output::MemorySite;
+use crate::timings::Timings;
+
+use super::incremental::State;
 
 /// Where the settings come from, so each rebuild sees an edited `pmkb.toml`.
 #[derive(Debug, Clone)]
@@ -40,11 +43,20 @@ pub(super) struct Built {
     pub snapshot: Snapshot,
     pub postmortems: usize,
     pub diagnostics: Vec<Diagnostic>,
+    /// Pages rendered by this build (the others were re-used), of `pages`.
+    pub rendered: usize,
+    pub pages: usize,
 }
 
-/// Builds the site described by `settings` into memory.
-pub(super) fn build(settings: &Settings) -> Result<Built, crate::Error> {
-    let (files, report) = crate::build_files(settings, true, &crate::timings::Timings::disabled())?;
+/// Builds the site described by `settings` into memory, re-using what `state` kept,
+/// recording each stage in `timings`.
+pub(super) fn build(
+    settings: &Settings,
+    state: &mut State,
+    timings: &Timings,
+) -> Result<Built, crate::Error> {
+    let (files, report) = state.build(settings, timings)?;
+    let (rendered, pages) = state.pages_rendered();
     let site = MemorySite::new(files)?;
     Ok(Built {
         snapshot: Snapshot {
@@ -53,7 +65,19 @@ pub(super) fn build(settings: &Settings) -> Result<Built, crate::Error> {
         },
         postmortems: report.postmortems,
         diagnostics: report.diagnostics,
+        rendered,
+        pages,
     })
+}
+
+/// Where a rebuild's time went, one `stage time` pair per stage, for the terminal.
+fn stages(timings: &Timings) -> String {
+    let stages: Vec<String> = timings
+        .stages()
+        .iter()
+        .map(|s| format!("{} {:.0?}", s.name, s.wall))
+        .collect();
+    stages.join(", ")
 }
 
 /// The error-level findings, as the text the overlay shows (one entry each).
@@ -75,7 +99,7 @@ pub(super) enum Outcome {
 
 /// Rebuilds from `source`, printing what it found. Settings that do not load, a build that
 /// fails, and a build with error-level findings are all `Broken`.
-pub(super) fn rebuild(source: &SettingsSource) -> (Outcome, Option<Settings>) {
+pub(super) fn rebuild(source: &SettingsSource, state: &mut State) -> (Outcome, Option<Settings>) {
     let started = std::time::Instant::now();
     let settings = match source.load() {
         Ok(settings) => settings,
@@ -84,7 +108,8 @@ pub(super) fn rebuild(source: &SettingsSource) -> (Outcome, Option<Settings>) {
             return (Outcome::Broken(vec![format!("error: {e}")]), None);
         }
     };
-    let outcome = match build(&settings) {
+    let timings = Timings::enabled();
+    let outcome = match build(&settings, state, &timings) {
         Err(e) => {
             // The library's errors name their cause in their own message.
             let text = format!("error: {e}");
@@ -99,9 +124,13 @@ pub(super) fn rebuild(source: &SettingsSource) -> (Outcome, Option<Settings>) {
             let warnings = built.diagnostics.len() - problems.len();
             if problems.is_empty() {
                 eprintln!(
-                    "rebuilt {} postmortems in {:.0?} ({warnings} warnings)",
+                    "rebuilt {} postmortems in {:.0?} ({warnings} warnings; {} of {} pages \
+                     rendered again; {})",
                     built.postmortems,
-                    started.elapsed()
+                    started.elapsed(),
+                    built.rendered,
+                    built.pages,
+                    stages(&timings)
                 );
                 Outcome::Good(built.snapshot)
             } else {

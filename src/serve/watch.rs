@@ -11,6 +11,7 @@ use std::time::Duration;
 use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
+use super::incremental::State;
 use super::live::Live;
 use super::rebuild::{Outcome, SettingsSource, rebuild};
 use crate::config::Settings;
@@ -28,6 +29,11 @@ struct Inputs {
     /// Where pmkb itself writes (the search index cache, the output folder).
     ignored: Vec<PathBuf>,
     root: PathBuf,
+    /// The content folder: a change elsewhere (theme, taxonomy, settings) may change
+    /// what every page is built with.
+    content: PathBuf,
+    /// The theme folder (which a site may keep inside its content folder).
+    theme: PathBuf,
 }
 
 impl Inputs {
@@ -45,7 +51,15 @@ impl Inputs {
             watched,
             ignored: vec![settings.index_dir.clone(), settings.output_dir.clone()],
             root: settings.root.clone(),
+            content: settings.content_dir.clone(),
+            theme: settings.theme_dir.clone(),
         }
+    }
+
+    /// Whether a change at `path` is to a content file only, which an incremental
+    /// rebuild handles; any other input changes what every page is built with.
+    fn content_only(&self, path: &Path) -> bool {
+        path.starts_with(&self.content) && !path.starts_with(&self.theme)
     }
 
     /// Whether a change at `path` can change the site: not in a folder pmkb writes, and
@@ -74,6 +88,7 @@ pub(super) fn start(
     live: Arc<Live>,
     source: SettingsSource,
     settings: &Settings,
+    mut state: State,
 ) -> Result<Watcher, notify::Error> {
     let (sender, batches) = channel();
     let mut debouncer = new_debouncer(QUIET, None, sender)?;
@@ -81,7 +96,7 @@ pub(super) fn start(
     watch_all(&mut debouncer, &inputs);
     let thread = std::thread::Builder::new()
         .name("pmkb-rebuild".into())
-        .spawn(move || rebuild_loop(&live, &source, debouncer, inputs, &batches))
+        .spawn(move || rebuild_loop(&live, &source, debouncer, inputs, &batches, &mut state))
         .map_err(notify::Error::io)?;
     Ok(Watcher { _thread: thread })
 }
@@ -112,6 +127,7 @@ fn rebuild_loop(
     mut debouncer: FileDebouncer,
     mut inputs: Inputs,
     batches: &Receiver<DebounceEventResult>,
+    state: &mut State,
 ) {
     while let Ok(first) = batches.recv() {
         let mut changed = relevant(&inputs, first);
@@ -122,7 +138,10 @@ fn rebuild_loop(
         if changed.is_empty() {
             continue;
         }
-        let (outcome, settings) = rebuild(source);
+        if !changed.iter().all(|p| inputs.content_only(p)) {
+            state.forget();
+        }
+        let (outcome, settings) = rebuild(source, state);
         match outcome {
             Outcome::Good(snapshot) => live.publish(snapshot),
             Outcome::Broken(problems) => live.report(problems),

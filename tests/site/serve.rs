@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
-use crate::support::{copy_site, fixture};
+use crate::support::{copy_site, example_content, fixture};
 
 /// Longest wait for the server to start or a rebuild to finish: a debug build on a busy
 /// 2-core machine takes seconds; a hang fails the test instead of blocking the suite.
@@ -63,6 +63,12 @@ impl Server {
     /// GET a path (relative to the site's path unless it starts with `/`): status,
     /// `Location` header and body.
     fn get(&self, path: &str) -> (u16, Option<String>, String) {
+        let (status, location, body) = self.get_bytes(path);
+        (status, location, String::from_utf8(body).unwrap())
+    }
+
+    /// [`Self::get`] with the body as bytes.
+    fn get_bytes(&self, path: &str) -> (u16, Option<String>, Vec<u8>) {
         let url = if path.starts_with('/') {
             format!("{}{path}", self.origin)
         } else {
@@ -80,7 +86,12 @@ impl Server {
             .headers()
             .get("location")
             .map(|v| v.to_str().unwrap().to_owned());
-        let body = response.body_mut().read_to_string().unwrap();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(u64::MAX)
+            .read_to_vec()
+            .unwrap();
         (response.status().as_u16(), location, body)
     }
 
@@ -320,4 +331,68 @@ fn folders_created_renamed_and_deleted_and_bursts_are_followed() {
         rebuilds += usize::from(event == "reload");
     }
     assert!(rebuilds <= 2, "{rebuilds} rebuilds for one burst");
+}
+
+/// Every file a full build of the site's current content gives is served with the same
+/// bytes (HTML pages with the live-reload script added), and no other file of the
+/// `previous` build is served any more. Returns the paths of this build.
+fn assert_serves_a_full_build(
+    server: &Server,
+    root: &Path,
+    previous: &[String],
+    step: &str,
+) -> Vec<String> {
+    let mut settings =
+        pmkb::config::Settings::load(pmkb::config::Overrides::default(), root).unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    settings.index_dir = cache.path().join("index");
+    let timings = pmkb::timings::Timings::disabled();
+    let (files, _) = pmkb::build_files(&settings, true, &timings).unwrap();
+    let script = "<script src=\"/__pmkb/live.js\"></script>";
+    for file in &files {
+        let (status, _, mut served) = server.get_bytes(&file.path);
+        assert_eq!(status, 200, "{step}: {}", file.path);
+        if file.path.ends_with(".html") {
+            let text = String::from_utf8(served).unwrap();
+            let at = text.rfind(script).expect("the live-reload script");
+            served = format!("{}{}", &text[..at], &text[at + script.len()..]).into_bytes();
+        }
+        assert!(served == file.bytes, "{step}: {} differs", file.path);
+    }
+    let paths: Vec<String> = files.into_iter().map(|f| f.path).collect();
+    for path in previous.iter().filter(|p| !paths.contains(p)) {
+        assert_eq!(server.get(path).0, 404, "{step}: {path} is gone");
+    }
+    paths
+}
+
+#[test]
+fn after_edits_adds_renames_and_deletes_every_served_file_is_a_full_build() {
+    let site = copy_site(&fixture("basic"), Some(&example_content()));
+    let root = site.path();
+    let content = root.join("content");
+    let server = Server::start(root, &[]);
+    let events = server.events();
+    let mut paths = assert_serves_a_full_build(&server, root, &[], "first build");
+    let mut step = |change: &dyn Fn(), name: &str| {
+        change();
+        events.next_named("reload");
+        paths = assert_serves_a_full_build(&server, root, &paths, name);
+    };
+
+    let cert = content.join("2022-03-15-checkout-cert-expiry.md");
+    let text = std::fs::read_to_string(&cert).unwrap();
+    let edited = format!("{text}\nThe renewal job now pages on failure.\n");
+    step(&|| atomic_save(&cert, &edited), "body edited");
+    let root_cause = "\n## Root cause\n\nA database connection pool was exhausted by retries.\n";
+    let edited = format!("{text}{root_cause}");
+    step(&|| atomic_save(&cert, &edited), "root cause edited");
+    let copy = content.join("2025-01-02-cert-again.md");
+    step(&|| std::fs::write(&copy, &text).unwrap(), "file added");
+    let renamed = content.join("cert-renamed.md");
+    step(
+        &|| std::fs::rename(&copy, &renamed).unwrap(),
+        "file renamed",
+    );
+    step(&|| std::fs::remove_file(&cert).unwrap(), "file deleted");
 }
