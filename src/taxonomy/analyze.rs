@@ -1,8 +1,8 @@
 //! Text analysis shared by the classifier and the search index: word splitting, stemming, clause splitting.
 
-use tantivy::tokenizer::{
-    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
-};
+use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
+
+use super::stem::{MemoStemmer, stem};
 
 /// Tokens longer than this (bytes) are dropped: they are hashes, URLs or base64, never words.
 const MAX_TOKEN_LEN: usize = 40;
@@ -16,7 +16,7 @@ pub fn english_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
         .filter(LowerCaser)
-        .filter(Stemmer::new(Language::English))
+        .filter(MemoStemmer)
         .build()
 }
 
@@ -42,14 +42,15 @@ pub struct Analysed {
 }
 
 impl Analysed {
-    /// Analyses `text` with this thread's analyzers (built once per thread: extraction
-    /// analyses every sentence several times).
+    /// Analyses `text` with this thread's word analyzer (built once per thread: extraction
+    /// analyses every sentence several times), stemming each word as [`english_analyzer`]
+    /// does (with its memo, so the text is split only once).
     pub fn new(text: &str) -> Self {
         thread_local! {
-            static ANALYZERS: std::cell::RefCell<(TextAnalyzer, TextAnalyzer)> =
-                std::cell::RefCell::new((word_analyzer(), english_analyzer()));
+            static ANALYZER: std::cell::RefCell<TextAnalyzer> =
+                std::cell::RefCell::new(word_analyzer());
         }
-        ANALYZERS.with_borrow_mut(|(word, english)| {
+        ANALYZER.with_borrow_mut(|word| {
             let mut words = Vec::new();
             let mut spans = Vec::new();
             let mut stream = word.token_stream(text);
@@ -59,9 +60,10 @@ impl Analysed {
                 spans.push(token.offset_from..token.offset_to);
             }
             drop(stream);
+            let stems = words.iter().map(|w| stem(w)).collect();
             Self {
                 words,
-                stems: stems(english, text),
+                stems,
                 spans,
             }
         })
