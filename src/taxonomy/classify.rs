@@ -1,7 +1,8 @@
 //! Rule matching: compiles a category's phrases into stem patterns and scores text against them.
 
-use std::collections::HashSet;
+use std::hash::BuildHasher;
 
+use rustc_hash::{FxBuildHasher, FxHashSet};
 use tantivy::tokenizer::TextAnalyzer;
 
 use super::TaxonomyError;
@@ -117,12 +118,13 @@ impl Pattern {
         })
     }
 
-    /// Whether every word of the phrase that must match exactly is among `present`: a
-    /// phrase that cannot occur is skipped without scanning a (possibly huge) clause.
-    fn may_occur(&self, present: &HashSet<String>) -> bool {
+    /// Whether every word of the phrase that must match exactly may be among `present`
+    /// (the hashes of a clause's stems): a phrase that cannot occur is skipped without
+    /// scanning a (possibly huge) clause. A hash collision only costs that scan.
+    fn may_occur(&self, present: &FxHashSet<u64>) -> bool {
         self.positions.iter().all(|alts| {
             alts.iter().any(|a| match a {
-                Alt::Exact(stem) => present.contains(stem),
+                Alt::Exact(stem) => present.contains(&stem_hash(stem)),
                 Alt::Prefix(_) | Alt::Written(_) => true,
             })
         })
@@ -190,17 +192,24 @@ fn compile_word(analyzer: &mut TextAnalyzer, word: &str) -> Vec<Vec<Alt>> {
         .collect()
 }
 
-/// One analysed clause: its words and stems in order, and the set of the stems.
+/// One analysed clause: its words and stems in order, and the set of the stems' hashes
+/// ([`stem_hash`]; hashes rather than strings, so building the set allocates nothing per
+/// word and a lookup compares no string).
 pub(crate) struct Clause {
     text: Analysed,
-    present: HashSet<String>,
+    present: FxHashSet<u64>,
 }
 
 impl Clause {
     pub(crate) fn new(text: Analysed) -> Self {
-        let present = text.stems.iter().cloned().collect();
+        let present = text.stems.iter().map(|s| stem_hash(s)).collect();
         Self { text, present }
     }
+}
+
+/// The hash a clause's set of stems is keyed by.
+fn stem_hash(stem: &str) -> u64 {
+    FxBuildHasher.hash_one(stem)
 }
 
 /// A category's compiled rules.
