@@ -2,7 +2,7 @@
 
 use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
 
-use super::stem::{MemoStemmer, stem};
+use super::stem::{MemoStemmer, stem_id, stem_with_id};
 
 /// Tokens longer than this (bytes) are dropped: they are hashes, URLs or base64, never words.
 const MAX_TOKEN_LEN: usize = 40;
@@ -39,6 +39,8 @@ pub struct Analysed {
     pub stems: Vec<String>,
     /// Where each word stands in the text (byte range).
     pub spans: Vec<std::ops::Range<usize>>,
+    /// The [`stem_id`] of each stem, which the phrase engine compares.
+    stem_ids: Vec<u32>,
 }
 
 impl Analysed {
@@ -60,11 +62,12 @@ impl Analysed {
                 spans.push(token.offset_from..token.offset_to);
             }
             drop(stream);
-            let stems = words.iter().map(|w| stem(w)).collect();
+            let (stems, stem_ids) = words.iter().map(|w| stem_with_id(w)).unzip();
             Self {
                 words,
                 stems,
                 spans,
+                stem_ids,
             }
         })
     }
@@ -74,6 +77,18 @@ impl Analysed {
         at.checked_sub(1)
             .and_then(|i| self.spans.get(i))
             .map_or(if at == 0 { 0 } else { text.len() }, |s| s.end)
+    }
+
+    /// The [`stem_id`] of word `at`'s stem.
+    pub(crate) fn stem_id(&self, at: usize) -> u32 {
+        self.stem_ids[at]
+    }
+
+    /// Blanks word `at` out (its word and stem become empty): it then matches no phrase.
+    pub fn blank(&mut self, at: usize) {
+        self.words[at].clear();
+        self.stems[at].clear();
+        self.stem_ids[at] = stem_id("");
     }
 
     /// Number of words.

@@ -4,8 +4,12 @@
 //!
 //! [`stem`] and the [`MemoStemmer`] token filter give exactly what `Stemmer::new(English)`
 //! gives: a word not seen yet is stemmed by tantivy's own stemmer.
+//!
+//! Each distinct stem also gets a number ([`stem_id`], the same in every thread for the
+//! life of the process), so the phrase engine compares numbers, not strings.
 
 use std::cell::RefCell;
+use std::sync::{LazyLock, Mutex};
 
 use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{
@@ -16,21 +20,39 @@ use tantivy::tokenizer::{
 /// most; a real knowledge base has far fewer distinct words).
 const MEMO_WORDS: usize = 1 << 20;
 
-/// Replaces `word` (lowercase) by its English stem.
-pub fn stem_in_place(word: &mut String) {
+/// Every stem numbered so far.
+static STEM_IDS: LazyLock<Mutex<FxHashMap<String, u32>>> = LazyLock::new(Mutex::default);
+
+/// The number of `stem`: the same for the same stem in every thread (numbered on first
+/// sight, under a lock; [`stem_in_place`]'s memo keeps the numbers of the words it saw).
+pub fn stem_id(stem: &str) -> u32 {
+    let mut ids = STEM_IDS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(&id) = ids.get(stem) {
+        return id;
+    }
+    let id = u32::try_from(ids.len()).expect("fewer than 2^32 distinct stems");
+    ids.insert(stem.to_owned(), id);
+    id
+}
+
+/// Replaces `word` (lowercase) by its English stem; returns the stem's [`stem_id`].
+pub fn stem_in_place(word: &mut String) -> u32 {
     thread_local! {
-        static MEMO: RefCell<(TextAnalyzer, FxHashMap<String, String>)> = RefCell::new((
-            TextAnalyzer::builder(RawTokenizer::default())
-                .filter(Stemmer::new(Language::English))
-                .build(),
-            FxHashMap::default(),
-        ));
+        static MEMO: RefCell<(TextAnalyzer, FxHashMap<String, (String, u32)>)> =
+            RefCell::new((
+                TextAnalyzer::builder(RawTokenizer::default())
+                    .filter(Stemmer::new(Language::English))
+                    .build(),
+                FxHashMap::default(),
+            ));
     }
     MEMO.with_borrow_mut(|(stemmer, memo)| {
-        if let Some(stem) = memo.get(word.as_str()) {
+        if let Some((stem, id)) = memo.get(word.as_str()) {
             word.clear();
             word.push_str(stem);
-            return;
+            return *id;
         }
         let mut stream = stemmer.token_stream(word);
         let stem = if stream.advance() {
@@ -42,15 +64,22 @@ pub fn stem_in_place(word: &mut String) {
         if memo.len() >= MEMO_WORDS {
             memo.clear();
         }
-        memo.insert(std::mem::replace(word, stem.clone()), stem);
-    });
+        let id = stem_id(&stem);
+        memo.insert(std::mem::replace(word, stem.clone()), (stem, id));
+        id
+    })
 }
 
 /// The English stem of `word` (lowercase).
 pub fn stem(word: &str) -> String {
+    stem_with_id(word).0
+}
+
+/// The English stem of `word` (lowercase) with its [`stem_id`].
+pub fn stem_with_id(word: &str) -> (String, u32) {
     let mut out = word.to_owned();
-    stem_in_place(&mut out);
-    out
+    let id = stem_in_place(&mut out);
+    (out, id)
 }
 
 /// A token filter stemming each token with [`stem_in_place`]: tantivy's English `Stemmer`
@@ -132,5 +161,10 @@ mod tests {
         assert_eq!(all(&mut memo, text), want);
         assert_eq!(stem("outages"), "outag");
         assert_eq!(stem(""), "");
+        let (outag, id) = stem_with_id("outaged");
+        assert_eq!((outag.as_str(), id), ("outag", stem_id("outag")));
+        assert_ne!(stem_id("outag"), stem_id("outage"));
+        let other_thread = std::thread::spawn(|| stem_with_id("outages").1);
+        assert_eq!(other_thread.join().unwrap(), id);
     }
 }
