@@ -37,16 +37,18 @@ pub fn stem_id(stem: &str) -> u32 {
     id
 }
 
+/// A thread's stemmer and what it stemmed: word → (stem, [`stem_id`]).
+type Memo = (TextAnalyzer, FxHashMap<String, (String, u32)>);
+
 /// Replaces `word` (lowercase) by its English stem; returns the stem's [`stem_id`].
 pub fn stem_in_place(word: &mut String) -> u32 {
     thread_local! {
-        static MEMO: RefCell<(TextAnalyzer, FxHashMap<String, (String, u32)>)> =
-            RefCell::new((
-                TextAnalyzer::builder(RawTokenizer::default())
-                    .filter(Stemmer::new(Language::English))
-                    .build(),
-                FxHashMap::default(),
-            ));
+        static MEMO: RefCell<Memo> = RefCell::new((
+            TextAnalyzer::builder(RawTokenizer::default())
+                .filter(Stemmer::new(Language::English))
+                .build(),
+            FxHashMap::default(),
+        ));
     }
     MEMO.with_borrow_mut(|(stemmer, memo)| {
         if let Some((stem, id)) = memo.get(word.as_str()) {
