@@ -13,8 +13,9 @@
 //!     [--shared ../shared/bench] [--word database]
 //! ```
 //!
-//! Peak RSS is the child's `ru_maxrss` (`wait4`). Put `--work` on tmpfs to time the
-//! programs rather than the disk.
+//! Peak RSS is the child's `ru_maxrss` and CPU time its user + system time (`wait4`);
+//! on a shared machine CPU time is the steadier figure, and each row prints the load
+//! average it ran under. Put `--work` on tmpfs to time the programs rather than the disk.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -56,11 +57,19 @@ fn options() -> Options {
     o
 }
 
-/// Wall time and peak RSS of one process.
+/// Wall time, user + system CPU time and peak RSS of one process.
 #[derive(Clone, Copy)]
 struct Run {
     wall: Duration,
+    cpu: Duration,
     peak_bytes: u64,
+}
+
+/// A `timeval` of `rusage` as a duration.
+fn duration(t: libc::timeval) -> Duration {
+    let secs = u64::try_from(t.tv_sec).unwrap_or(0);
+    let micros = u32::try_from(t.tv_usec).unwrap_or(0);
+    Duration::from_secs(secs) + Duration::from_micros(u64::from(micros))
 }
 
 /// Runs `command` to completion, measuring it; panics with its stderr when it fails.
@@ -92,19 +101,30 @@ fn measure(command: &mut Command) -> Run {
     assert!(exited_ok, "{command:?} failed:\n{stderr}");
     Run {
         wall,
+        cpu: duration(usage.ru_utime) + duration(usage.ru_stime),
         peak_bytes: u64::try_from(usage.ru_maxrss).unwrap_or(0) * 1024,
     }
 }
 
-fn median(mut runs: Vec<Run>) -> Run {
-    runs.sort_by_key(|r| r.wall);
-    let wall = runs[runs.len() / 2].wall;
-    let mut peaks: Vec<u64> = runs.iter().map(|r| r.peak_bytes).collect();
-    peaks.sort_unstable();
-    Run {
-        wall,
-        peak_bytes: peaks[peaks.len() / 2],
+/// The median of each figure over `runs` (taken separately).
+fn median(runs: &[Run]) -> Run {
+    fn middle<T: Ord + Copy>(mut values: Vec<T>) -> T {
+        values.sort_unstable();
+        values[values.len() / 2]
     }
+    Run {
+        wall: middle(runs.iter().map(|r| r.wall).collect()),
+        cpu: middle(runs.iter().map(|r| r.cpu).collect()),
+        peak_bytes: middle(runs.iter().map(|r| r.peak_bytes).collect()),
+    }
+}
+
+/// The 1-minute load average.
+fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "?".to_owned())
 }
 
 fn mib(bytes: u64) -> f64 {
@@ -176,18 +196,17 @@ fn main() {
         .expect("build the pmkb binary first (cargo build --release)");
     let hugo = Command::new("hugo").arg("version").output().is_ok();
     std::fs::create_dir_all(&o.work).expect("create the work folder");
-    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!(
         "pmkb {} · {} runs · work {} · load {}",
         pmkb.display(),
         o.runs,
         o.work.display(),
-        load.trim()
+        load()
     );
     println!(
-        "| postmortems | pmkb build | peak RSS | Hugo | Hugo peak | time ratio | RSS ratio | 2nd build | search after edit |"
+        "| postmortems | load | pmkb build | CPU | peak RSS | Hugo | Hugo CPU | Hugo peak | time ratio | CPU ratio | RSS ratio | 2nd build | search after edit |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for &n in &o.sizes {
         let site = o.work.join(format!("pmkb-{n}"));
         let content = site.join("content");
@@ -216,7 +235,7 @@ fn main() {
                 ));
             }
         }
-        let ours = median(ours);
+        let ours = median(&ours);
         let second = measure(
             Command::new(&pmkb)
                 .args(["build", "--content", "content", "--output"])
@@ -236,28 +255,33 @@ fn main() {
                 .args(["search", "--content", "content", &o.word])
                 .current_dir(&site),
         );
-        let (hugo_wall, hugo_peak, time_ratio, rss_ratio) = if theirs.is_empty() {
-            (
-                "not installed".to_owned(),
-                "-".to_owned(),
-                "-".to_owned(),
-                "-".to_owned(),
-            )
+        let hugo = if theirs.is_empty() {
+            ["not installed", "-", "-", "-", "-", "-"].map(str::to_owned)
         } else {
-            let theirs = median(theirs);
-            (
+            let theirs = median(&theirs);
+            let ratio = |a: f64, b: f64| format!("{:.2}×", a / b);
+            [
                 format!("{:.2} s", theirs.wall.as_secs_f64()),
+                format!("{:.2} s", theirs.cpu.as_secs_f64()),
                 format!("{:.0} MiB", mib(theirs.peak_bytes)),
-                format!(
-                    "{:.2}×",
-                    ours.wall.as_secs_f64() / theirs.wall.as_secs_f64()
-                ),
-                format!("{:.2}×", mib(ours.peak_bytes) / mib(theirs.peak_bytes)),
-            )
+                ratio(ours.wall.as_secs_f64(), theirs.wall.as_secs_f64()),
+                ratio(ours.cpu.as_secs_f64(), theirs.cpu.as_secs_f64()),
+                ratio(mib(ours.peak_bytes), mib(theirs.peak_bytes)),
+            ]
         };
+        let [
+            hugo_wall,
+            hugo_cpu,
+            hugo_peak,
+            time_ratio,
+            cpu_ratio,
+            rss_ratio,
+        ] = hugo;
         println!(
-            "| {n} | {:.2} s | {:.0} MiB | {hugo_wall} | {hugo_peak} | {time_ratio} | {rss_ratio} | {:.2} s ({:.2}×) | {:.0} ms |",
+            "| {n} | {} | {:.2} s | {:.2} s | {:.0} MiB | {hugo_wall} | {hugo_cpu} | {hugo_peak} | {time_ratio} | {cpu_ratio} | {rss_ratio} | {:.2} s ({:.2}×) | {:.0} ms |",
+            load(),
             ours.wall.as_secs_f64(),
+            ours.cpu.as_secs_f64(),
             mib(ours.peak_bytes),
             second.wall.as_secs_f64(),
             second.wall.as_secs_f64() / ours.wall.as_secs_f64(),

@@ -148,8 +148,7 @@ fn without_negated(text: &Analysed) -> Analysed {
     let mut out = text.clone();
     for i in 0..out.len() {
         if denied.contains(&text.stems[i].as_str()) {
-            out.stems[i].clear();
-            out.words[i].clear();
+            out.blank(i);
         }
     }
     out
@@ -160,8 +159,7 @@ fn without_intentions(mut text: Analysed) -> Analysed {
     let (intention, verbs) = (cue("intention"), cue("finding_verbs"));
     for i in 1..text.len() {
         if intention.at(&text, i - 1) && verbs.at(&text, i) {
-            text.stems[i].clear();
-            text.words[i].clear();
+            text.blank(i);
         }
     }
     text

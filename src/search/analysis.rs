@@ -15,9 +15,7 @@
 //! The taxonomy keeps its own English analyzer (`taxonomy::english_analyzer`) for
 //! classification; this one is only for search.
 
-use tantivy::tokenizer::{
-    Language, RemoveLongFilter, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer,
-};
+use tantivy::tokenizer::{RemoveLongFilter, TextAnalyzer, Token, TokenStream, Tokenizer};
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
 /// Tokens of this many bytes or more are dropped: they are hashes, URLs or base64.
@@ -27,7 +25,7 @@ const MAX_TOKEN_LEN: usize = 40;
 pub fn search_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(FoldingTokenizer)
         .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
-        .filter(Stemmer::new(Language::English))
+        .filter(crate::taxonomy::MemoStemmer)
         .build()
 }
 

@@ -1,8 +1,8 @@
 //! Text analysis shared by the classifier and the search index: word splitting, stemming, clause splitting.
 
-use tantivy::tokenizer::{
-    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
-};
+use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
+
+use super::stem::{MemoStemmer, stem_id, stem_with_id};
 
 /// Tokens longer than this (bytes) are dropped: they are hashes, URLs or base64, never words.
 const MAX_TOKEN_LEN: usize = 40;
@@ -16,7 +16,7 @@ pub fn english_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
         .filter(LowerCaser)
-        .filter(Stemmer::new(Language::English))
+        .filter(MemoStemmer)
         .build()
 }
 
@@ -39,17 +39,20 @@ pub struct Analysed {
     pub stems: Vec<String>,
     /// Where each word stands in the text (byte range).
     pub spans: Vec<std::ops::Range<usize>>,
+    /// The [`stem_id`] of each stem, which the phrase engine compares.
+    stem_ids: Vec<u32>,
 }
 
 impl Analysed {
-    /// Analyses `text` with this thread's analyzers (built once per thread: extraction
-    /// analyses every sentence several times).
+    /// Analyses `text` with this thread's word analyzer (built once per thread: extraction
+    /// analyses every sentence several times), stemming each word as [`english_analyzer`]
+    /// does (with its memo, so the text is split only once).
     pub fn new(text: &str) -> Self {
         thread_local! {
-            static ANALYZERS: std::cell::RefCell<(TextAnalyzer, TextAnalyzer)> =
-                std::cell::RefCell::new((word_analyzer(), english_analyzer()));
+            static ANALYZER: std::cell::RefCell<TextAnalyzer> =
+                std::cell::RefCell::new(word_analyzer());
         }
-        ANALYZERS.with_borrow_mut(|(word, english)| {
+        ANALYZER.with_borrow_mut(|word| {
             let mut words = Vec::new();
             let mut spans = Vec::new();
             let mut stream = word.token_stream(text);
@@ -59,10 +62,12 @@ impl Analysed {
                 spans.push(token.offset_from..token.offset_to);
             }
             drop(stream);
+            let (stems, stem_ids) = words.iter().map(|w| stem_with_id(w)).unzip();
             Self {
                 words,
-                stems: stems(english, text),
+                stems,
                 spans,
+                stem_ids,
             }
         })
     }
@@ -72,6 +77,18 @@ impl Analysed {
         at.checked_sub(1)
             .and_then(|i| self.spans.get(i))
             .map_or(if at == 0 { 0 } else { text.len() }, |s| s.end)
+    }
+
+    /// The [`stem_id`] of word `at`'s stem.
+    pub(crate) fn stem_id(&self, at: usize) -> u32 {
+        self.stem_ids[at]
+    }
+
+    /// Blanks word `at` out (its word and stem become empty): it then matches no phrase.
+    pub fn blank(&mut self, at: usize) {
+        self.words[at].clear();
+        self.stems[at].clear();
+        self.stem_ids[at] = stem_id("");
     }
 
     /// Number of words.

@@ -1,11 +1,11 @@
 //! Rule matching: compiles a category's phrases into stem patterns and scores text against them.
 
-use std::collections::HashSet;
-
+use rustc_hash::FxHashSet;
 use tantivy::tokenizer::TextAnalyzer;
 
 use super::TaxonomyError;
 use super::analyze::{Analysed, stems};
+use super::stem::stem_id;
 
 /// One compiled phrase: a sequence of positions, each accepting any of a few stems.
 ///
@@ -33,7 +33,8 @@ const MIN_CUT_STEM: usize = 5;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Alt {
-    Exact(String),
+    /// A stem, by its [`stem_id`].
+    Exact(u32),
     Prefix(String),
     Written(String),
 }
@@ -41,13 +42,13 @@ enum Alt {
 impl Alt {
     /// Whether the word at `at` of `text` fits this alternative.
     fn accepts(&self, text: &Analysed, at: usize) -> bool {
-        let stem = text.stems[at].as_str();
         match self {
-            Alt::Exact(s) => s == stem,
+            Alt::Exact(id) => *id == text.stem_id(at),
             Alt::Written(w) => text.words.get(at).is_some_and(|word| word == w),
             // The stemmer may cut inside the prefix ("autoscaling" -> "autosc"), so a stem that is
             // itself a long-enough start of the prefix also counts.
             Alt::Prefix(p) => {
+                let stem = text.stems[at].as_str();
                 stem.starts_with(p.as_str())
                     || (stem.len() >= MIN_CUT_STEM
                         && stem.len() + 3 >= p.len()
@@ -117,12 +118,13 @@ impl Pattern {
         })
     }
 
-    /// Whether every word of the phrase that must match exactly is among `present`: a
-    /// phrase that cannot occur is skipped without scanning a (possibly huge) clause.
-    fn may_occur(&self, present: &HashSet<String>) -> bool {
+    /// Whether every word of the phrase that must match exactly is among `present` (the
+    /// [`stem_id`]s of a clause): a phrase that cannot occur is skipped without scanning a
+    /// (possibly huge) clause.
+    fn may_occur(&self, present: &FxHashSet<u32>) -> bool {
         self.positions.iter().all(|alts| {
             alts.iter().any(|a| match a {
-                Alt::Exact(stem) => present.contains(stem),
+                Alt::Exact(id) => present.contains(id),
                 Alt::Prefix(_) | Alt::Written(_) => true,
             })
         })
@@ -186,19 +188,21 @@ fn compile_word(analyzer: &mut TextAnalyzer, word: &str) -> Vec<Vec<Alt>> {
     }
     stems(analyzer, word)
         .into_iter()
-        .map(|s| vec![Alt::Exact(s)])
+        .map(|s| vec![Alt::Exact(stem_id(&s))])
         .collect()
 }
 
-/// One analysed clause: its words and stems in order, and the set of the stems.
+/// One analysed clause: its words and stems in order, and the set of the stems'
+/// [`stem_id`]s (numbers, so building the set allocates nothing per word and a lookup
+/// compares no string).
 pub(crate) struct Clause {
     text: Analysed,
-    present: HashSet<String>,
+    present: FxHashSet<u32>,
 }
 
 impl Clause {
     pub(crate) fn new(text: Analysed) -> Self {
-        let present = text.stems.iter().cloned().collect();
+        let present = (0..text.len()).map(|at| text.stem_id(at)).collect();
         Self { text, present }
     }
 }

@@ -7,6 +7,7 @@
 mod analyze;
 mod classify;
 mod phrases;
+mod stem;
 #[cfg(test)]
 mod tests;
 
@@ -20,6 +21,7 @@ pub use analyze::english_analyzer;
 pub use analyze::stems;
 use classify::{Clause, Pattern, Rules};
 pub use phrases::{Phrases, analyse};
+pub use stem::{MemoStemmer, stem};
 
 /// The vocabulary shipped with pmkb, kept as data so sites can read and override it.
 const DEFAULT_TOML: &str = include_str!("default.toml");

@@ -11,7 +11,7 @@ use super::super::SearchError;
 use super::super::document::SearchText;
 use super::super::store::SearchIndex;
 use super::encode::{ids, string, varint};
-use crate::search::analysis::{form_analyzer, search_analyzer};
+use crate::search::analysis::form_analyzer;
 
 /// Stem → the folded word forms that analyse to it.
 pub type Vocabulary = BTreeMap<String, BTreeSet<String>>;
@@ -21,12 +21,12 @@ pub fn vocabulary(texts: &[SearchText]) -> Vocabulary {
     texts
         .par_iter()
         .fold(
-            || (Analyzers::default(), Vocabulary::new()),
-            |(mut analyzers, mut vocabulary), text| {
+            || (form_analyzer(), Vocabulary::new()),
+            |(mut forms, mut vocabulary), text| {
                 for field in text.fields() {
-                    add_words(&mut analyzers, field, &mut vocabulary);
+                    add_words(&mut forms, field, &mut vocabulary);
                 }
-                (analyzers, vocabulary)
+                (forms, vocabulary)
             },
         )
         .map(|(_, vocabulary)| vocabulary)
@@ -38,27 +38,11 @@ pub fn vocabulary(texts: &[SearchText]) -> Vocabulary {
         })
 }
 
-/// The search analyzer, and the same without stemming for the forms.
-struct Analyzers {
-    stems: TextAnalyzer,
-    forms: TextAnalyzer,
-}
-
-impl Default for Analyzers {
-    fn default() -> Self {
-        Self {
-            stems: search_analyzer(),
-            forms: form_analyzer(),
-        }
-    }
-}
-
-/// Each token's stem with its folded form (the two analyzers give the same tokens, one
-/// stemmed).
-fn add_words(analyzers: &mut Analyzers, text: &str, vocabulary: &mut Vocabulary) {
-    let forms = crate::taxonomy::stems(&mut analyzers.forms, text);
-    let stems = crate::taxonomy::stems(&mut analyzers.stems, text);
-    for (stem, form) in stems.into_iter().zip(forms) {
+/// Each token's stem with its folded form: the form analyzer's tokens stemmed as the
+/// search analyzer does (`form_analyzer` is `search_analyzer` without its stemmer).
+fn add_words(forms: &mut TextAnalyzer, text: &str, vocabulary: &mut Vocabulary) {
+    for form in crate::taxonomy::stems(forms, text) {
+        let stem = crate::taxonomy::stem(&form);
         vocabulary.entry(stem).or_default().insert(form);
     }
 }
@@ -139,7 +123,7 @@ mod tests {
     fn forms_are_folded_and_share_a_stem() {
         let mut vocabulary = Vocabulary::new();
         add_words(
-            &mut Analyzers::default(),
+            &mut form_analyzer(),
             "Outages: the outage, OUTAGED! Zürich, Zu\u{308}rich",
             &mut vocabulary,
         );
