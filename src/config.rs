@@ -184,6 +184,12 @@ impl Settings {
         Ok(settings)
     }
 
+    /// The per-file cache folder (see [`crate::cache`]): `file-cache` beside the search
+    /// index folder, so `.pmkb/file-cache/` by default.
+    pub fn file_cache_dir(&self) -> PathBuf {
+        self.index_dir.with_file_name("file-cache")
+    }
+
     /// Applies overrides to an already parsed config rooted at `root`.
     pub fn resolve(root: PathBuf, mut config: Config, overrides: Overrides, cwd: &Path) -> Self {
         if let Some(url) = overrides.base_url {

@@ -6,6 +6,7 @@
 //! them is pure and runs in parallel.
 
 pub mod annotations;
+pub mod cache;
 pub mod check;
 pub mod classify;
 pub mod config;
@@ -161,12 +162,13 @@ fn load_unrelated(settings: &Settings, timings: &Timings) -> Result<Loaded, Erro
     let found = discover::discover(&settings.content_dir, limits);
     span.end(found.sources.len() + found.assets.len());
     let mut diagnostics = found.diagnostics;
+    let span = timings.start("file cache: read");
+    let files = cache::DocCache::open(&settings.file_cache_dir(), cache::salt(&taxonomy));
+    let (keys, cached, sources) = lookup(&files, found.sources);
+    span.end(cached.len());
     let span = timings.start("parse");
-    let parsed: Vec<(parse::Document, Vec<Diagnostic>)> = found
-        .sources
-        .into_par_iter()
-        .map(|s| parse::parse(&s))
-        .collect();
+    let parsed: Vec<(parse::Document, Vec<Diagnostic>)> =
+        sources.par_iter().map(|(_, s)| parse::parse(s)).collect();
     span.end(parsed.len());
     let span = timings.start("extract");
     let extracted: Vec<(extract::Extracted, Vec<Diagnostic>)> = parsed
@@ -196,8 +198,18 @@ fn load_unrelated(settings: &Settings, timings: &Timings) -> Result<Loaded, Erro
         })
         .collect();
     span.end(entries.len());
-    let mut analysed = Vec::with_capacity(entries.len());
-    for (entry, found) in entries {
+    let span = timings.start("file cache: write");
+    let fresh: Vec<(cache::Key, Vec<u8>)> = sources
+        .par_iter()
+        .zip(&entries)
+        .map(|((key, _), (entry, found))| (*key, cache::encode(entry, found)))
+        .collect();
+    files.save(&keys, &fresh);
+    diagnostics.extend(files.take_warnings());
+    span.end(fresh.len());
+    let cached = cached.into_iter().map(|a| (a.entry, a.diagnostics));
+    let mut analysed = Vec::with_capacity(keys.len());
+    for (entry, found) in entries.into_iter().chain(cached) {
         analysed.push(entry);
         diagnostics.extend(found);
     }
@@ -211,6 +223,35 @@ fn load_unrelated(settings: &Settings, timings: &Timings) -> Result<Loaded, Erro
         assets: found.assets,
         diagnostics,
     })
+}
+
+/// The key of every source file, the cached analyses of those `files` holds, and the
+/// other sources (to analyse) with their keys.
+fn lookup(
+    files: &cache::DocCache,
+    sources: Vec<discover::SourceFile>,
+) -> (
+    Vec<cache::Key>,
+    Vec<cache::Analysed>,
+    Vec<(cache::Key, discover::SourceFile)>,
+) {
+    let found: Vec<(cache::Key, Result<cache::Analysed, discover::SourceFile>)> = sources
+        .into_par_iter()
+        .map(|source| {
+            let key = cache::Key::of(&source.rel_path, &source.text);
+            (key, files.get(key).ok_or(source))
+        })
+        .collect();
+    let keys = found.iter().map(|(key, _)| *key).collect();
+    let mut cached = Vec::new();
+    let mut missed = Vec::new();
+    for (key, found) in found {
+        match found {
+            Ok(analysed) => cached.push(analysed),
+            Err(source) => missed.push((key, source)),
+        }
+    }
+    (keys, cached, missed)
 }
 
 /// Refuses a knowledge base without any postmortem (a typo'd or emptied content folder

@@ -1,0 +1,155 @@
+//! The per-file cache (`.pmkb/file-cache/`) is exact: a build that reuses it, after edits,
+//! additions and deletions, writes the same bytes as a build without it; a damaged cache
+//! is rebuilt with a warning and never changes the site.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use pmkb::config::{Overrides, Settings};
+
+use crate::support::{copy_site, example_content, fixture};
+
+/// A site to build repeatedly: a copy of the basic fixture with the example content.
+struct Bench {
+    dir: tempfile::TempDir,
+}
+
+impl Bench {
+    fn new() -> Self {
+        Self {
+            dir: copy_site(&fixture("basic"), Some(&example_content())),
+        }
+    }
+
+    fn content(&self) -> PathBuf {
+        self.dir.path().join("content")
+    }
+
+    fn cache(&self) -> PathBuf {
+        self.dir.path().join(".pmkb/file-cache")
+    }
+
+    /// Builds with the site's caches (or fresh ones when `cold`): every file of the site,
+    /// and the build's diagnostics.
+    fn build(
+        &self,
+        cold: bool,
+    ) -> (
+        BTreeMap<String, Vec<u8>>,
+        Vec<pmkb::diagnostics::Diagnostic>,
+    ) {
+        let out = tempfile::tempdir().unwrap();
+        let overrides = Overrides {
+            config_file: Some(self.dir.path().join("pmkb.toml")),
+            output_dir: Some(out.path().join("public")),
+            ..Overrides::default()
+        };
+        let mut settings = Settings::load(overrides, self.dir.path()).unwrap();
+        let fresh = tempfile::tempdir().unwrap();
+        if cold {
+            settings.index_dir = fresh.path().join("index");
+        }
+        let report = pmkb::build(&settings).unwrap();
+        (files(&out.path().join("public")), report.diagnostics)
+    }
+}
+
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+fn shards(cache: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    found.sort();
+    found
+}
+
+fn assert_same(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) {
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in a {
+        assert!(&b[path] == bytes, "{path} differs");
+    }
+}
+
+fn cache_warnings(diagnostics: &[pmkb::diagnostics::Diagnostic]) -> usize {
+    diagnostics
+        .iter()
+        .filter(|d| d.message.contains("file cache is unusable"))
+        .count()
+}
+
+#[test]
+fn a_build_from_the_cache_is_byte_identical_after_edits_additions_and_deletions() {
+    let bench = Bench::new();
+    let (first, _) = bench.build(false);
+    assert!(
+        !shards(&bench.cache()).is_empty(),
+        "the first build fills the cache"
+    );
+    let (second, diagnostics) = bench.build(false);
+    assert_same(&first, &second);
+    assert_eq!(cache_warnings(&diagnostics), 0);
+
+    let content = bench.content();
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&content)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    names.sort();
+    let edited = &names[0];
+    let text = std::fs::read_to_string(edited).unwrap();
+    std::fs::write(
+        edited,
+        text.replace("## ", "## Edited ").replacen(
+            '\n',
+            "\n\nA new line about the zebra cache.\n",
+            1,
+        ),
+    )
+    .unwrap();
+    std::fs::remove_file(&names[1]).unwrap();
+    std::fs::copy(&names[2], content.join("copy-of-third.md")).unwrap();
+    let (warm, warm_diagnostics) = bench.build(false);
+    let (cold, cold_diagnostics) = bench.build(true);
+    assert_same(&warm, &cold);
+    assert_eq!(warm_diagnostics, cold_diagnostics);
+    assert!(warm != first);
+}
+
+#[test]
+fn a_truncated_or_garbled_cache_is_rebuilt_with_a_warning_and_the_same_site() {
+    let bench = Bench::new();
+    let (first, _) = bench.build(false);
+    let shards = shards(&bench.cache());
+    let bytes = std::fs::read(&shards[0]).unwrap();
+    std::fs::write(&shards[0], &bytes[..bytes.len() / 2]).unwrap();
+    let mut garbled = std::fs::read(&shards[1]).unwrap();
+    let last = garbled.len() - 1;
+    garbled[last] ^= 0x5a;
+    std::fs::write(&shards[1], &garbled).unwrap();
+    std::fs::write(&shards[2], b"not a shard at all").unwrap();
+    let (second, diagnostics) = bench.build(false);
+    assert_same(&first, &second);
+    assert_eq!(cache_warnings(&diagnostics), 3, "{diagnostics:#?}");
+    // Rebuilt: the next build has nothing to say about it.
+    let (third, diagnostics) = bench.build(false);
+    assert_same(&first, &third);
+    assert_eq!(cache_warnings(&diagnostics), 0);
+}
