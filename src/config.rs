@@ -190,6 +190,12 @@ impl Settings {
         self.index_dir.with_file_name("file-cache")
     }
 
+    /// The record of the last complete build (see [`crate::cache::site`]):
+    /// `last-build.json` beside the search index folder.
+    pub fn build_record(&self) -> PathBuf {
+        self.index_dir.with_file_name("last-build.json")
+    }
+
     /// Applies overrides to an already parsed config rooted at `root`.
     pub fn resolve(root: PathBuf, mut config: Config, overrides: Overrides, cwd: &Path) -> Self {
         if let Some(url) = overrides.base_url {

@@ -437,6 +437,14 @@ pub fn build_with(
         wait: options.wait,
     };
     let target = output::Target::claim(&settings.output_dir, &inputs, claim)?;
+    let record = settings.build_record();
+    let span = timings.start("up-to-date check");
+    let fingerprint = cache::site::inputs(settings, options.allow_empty);
+    let unchanged = cache::site::unchanged(&record, &fingerprint, &settings.output_dir);
+    span.end(usize::from(unchanged.is_some()));
+    if let Some(report) = unchanged {
+        return Ok(report);
+    }
     let (files, mut report) = build_files(settings, options.allow_empty, timings)?;
     let span = timings.start("write");
     let unwritten = target.write(&files)?;
@@ -446,6 +454,7 @@ pub fn build_with(
         .diagnostics
         .extend(unwritten.iter().map(unwritten_diagnostic));
     diagnostics::sort(&mut report.diagnostics);
+    cache::site::remember(&record, &fingerprint, &settings.output_dir, &report);
     Ok(report)
 }
 

@@ -12,6 +12,7 @@
 //! trusted; one written for another salt is silently replaced.
 
 mod shard;
+pub mod site;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
@@ -79,7 +80,21 @@ pub fn encode(entry: &Entry, diagnostics: &[Diagnostic]) -> Vec<u8> {
 /// the executable's size and modification time, which change with its extraction code)
 /// and the taxonomy the labels come from.
 pub fn salt(taxonomy: &Taxonomy) -> u64 {
-    let exe = std::env::current_exe()
+    let exe = executable_stamp();
+    let taxonomy = postcard::to_allocvec(taxonomy).expect("a taxonomy always serialises");
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for part in [FORMAT.as_bytes(), crate::VERSION.as_bytes(), exe.as_bytes()] {
+        hasher.update(&(part.len() as u64).to_le_bytes());
+        hasher.update(part);
+    }
+    hasher.update(&taxonomy);
+    hasher.digest()
+}
+
+/// The running executable's size and modification time: a rebuilt pmkb (new extraction
+/// code under the same version number) does not trust its predecessor's caches.
+fn executable_stamp() -> String {
+    std::env::current_exe()
         .and_then(std::fs::metadata)
         .ok()
         .map(|m| {
@@ -90,15 +105,7 @@ pub fn salt(taxonomy: &Taxonomy) -> u64 {
                 .map_or(0, |d| d.as_nanos());
             format!("{}:{modified}", m.len())
         })
-        .unwrap_or_default();
-    let taxonomy = postcard::to_allocvec(taxonomy).expect("a taxonomy always serialises");
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    for part in [FORMAT.as_bytes(), crate::VERSION.as_bytes(), exe.as_bytes()] {
-        hasher.update(&(part.len() as u64).to_le_bytes());
-        hasher.update(part);
-    }
-    hasher.update(&taxonomy);
-    hasher.digest()
+        .unwrap_or_default()
 }
 
 /// The per-file cache in one folder, its shards read on first use.

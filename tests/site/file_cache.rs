@@ -1,6 +1,7 @@
 //! The per-file cache (`.pmkb/file-cache/`) is exact: a build that reuses it, after edits,
 //! additions and deletions, writes the same bytes as a build without it; a damaged cache
-//! is rebuilt with a warning and never changes the site.
+//! is rebuilt with a warning and never changes the site. A build with nothing changed
+//! (`.pmkb/last-build.json`) leaves the output alone, and any change builds again.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -152,4 +153,48 @@ fn a_truncated_or_garbled_cache_is_rebuilt_with_a_warning_and_the_same_site() {
     let (third, diagnostics) = bench.build(false);
     assert_same(&first, &third);
     assert_eq!(cache_warnings(&diagnostics), 0);
+}
+
+#[test]
+fn a_build_with_nothing_changed_leaves_the_site_alone_and_any_change_builds_again() {
+    let bench = Bench::new();
+    let out = bench.dir.path().join("public");
+    let build = || {
+        let overrides = Overrides {
+            config_file: Some(bench.dir.path().join("pmkb.toml")),
+            output_dir: Some(out.clone()),
+            ..Overrides::default()
+        };
+        let settings = Settings::load(overrides, bench.dir.path()).unwrap();
+        pmkb::build(&settings).unwrap()
+    };
+    let first = build();
+    let site = files(&out);
+    let home = out.join("index.html");
+    let written_at = std::fs::metadata(&home).unwrap().modified().unwrap();
+    let second = build();
+    assert_eq!(second.diagnostics, first.diagnostics);
+    assert_eq!(
+        (second.files_written, second.postmortems),
+        (first.files_written, first.postmortems)
+    );
+    assert_eq!(
+        std::fs::metadata(&home).unwrap().modified().unwrap(),
+        written_at,
+        "not rewritten"
+    );
+    // A page deleted from the output comes back.
+    std::fs::remove_file(&home).unwrap();
+    build();
+    assert_same(&files(&out), &site);
+    // An edited postmortem is built.
+    let page = bench.content().join("zebra.md");
+    std::fs::write(
+        &page,
+        "# The zebra outage\n\n## Root cause\nA zebra chewed the cable.\n",
+    )
+    .unwrap();
+    let third = build();
+    assert_eq!(third.postmortems, first.postmortems + 1);
+    assert!(files(&out).keys().any(|k| k.contains("zebra")));
 }
