@@ -87,7 +87,10 @@ pub fn unchanged(path: &Path, inputs: &str, output_dir: &Path) -> Option<BuildRe
     let text = std::fs::read(path).ok()?;
     let record: Record = serde_json::from_slice(&text).ok()?;
     let same = record.format == super::FORMAT && record.inputs == inputs;
-    (same && record.output == output(output_dir)).then(|| BuildReport {
+    if !same || record.output != output(output_dir) {
+        return None;
+    }
+    Some(BuildReport {
         files_written: record.files_written,
         postmortems: record.postmortems,
         diagnostics: record.diagnostics,
