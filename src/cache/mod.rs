@@ -108,6 +108,17 @@ fn executable_stamp() -> String {
         .unwrap_or_default()
 }
 
+/// A temporary name beside `path` no other writer uses (process id and a counter), for a
+/// write that is renamed into place.
+fn temp_beside(path: &Path) -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    path.with_file_name(format!(".{name}.tmp-{}-{n}", std::process::id()))
+}
+
 /// The per-file cache in one folder, its shards read on first use.
 pub struct DocCache {
     dir: PathBuf,
@@ -156,8 +167,12 @@ impl DocCache {
 
     /// Replaces the cache's content with the entries of `keys`: each one's bytes in
     /// `fresh` (from [`encode`]) or, failing that, the ones already cached. Only the shards
-    /// whose entries change are written; entries of other keys are dropped.
+    /// whose entries change are written; entries of other keys are dropped. Without any
+    /// key (an empty or mistyped content folder) nothing is written.
     pub fn save(&self, keys: &[Key], fresh: &[(Key, Vec<u8>)]) {
+        if keys.is_empty() {
+            return;
+        }
         let mut wanted: Vec<Vec<Key>> = vec![Vec::new(); SHARDS];
         for &key in keys {
             wanted[key.shard()].push(key);

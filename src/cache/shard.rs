@@ -140,10 +140,7 @@ impl<'a> Reader<'a> {
 pub fn write(dir: &Path, path: &Path, salt: u64, entries: &[(Key, &[u8])]) -> std::io::Result<()> {
     let bytes = encode([FORMAT, crate::VERSION], salt, entries)?;
     std::fs::create_dir_all(dir)?;
-    let name = path
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let temp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let temp = super::temp_beside(path);
     let written = std::fs::write(&temp, &bytes).and_then(|()| std::fs::rename(&temp, path));
     if written.is_err() {
         let _ = std::fs::remove_file(&temp);

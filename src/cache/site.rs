@@ -1,8 +1,8 @@
 //! The whole-build record (`.pmkb/last-build.json`): what the last completed `pmkb build`
 //! was made from and what it left in the output folder, with its report. A build whose
 //! inputs (content, theme and taxonomy files by path, size and modification time; every
-//! setting; this pmkb executable) and output folder (every file by path, size and
-//! modification time) are unchanged since that record would write the same bytes, so it
+//! setting; this pmkb executable) and output folder (every file by path, size,
+//! modification and status-change time) are unchanged since that record would write the same bytes, so it
 //! writes nothing and repeats the recorded report. Any difference, a missing or unreadable
 //! record, or one from another pmkb, means an ordinary build.
 
@@ -61,15 +61,29 @@ fn output(dir: &Path) -> String {
                 .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
                 .map_or(0, |d| d.as_nanos());
             let kind = if meta.is_dir() { "d" } else { "f" };
+            let path = e.path().display();
             Some(format!(
-                "{kind}\t{}\t{}\t{modified}",
-                e.path().display(),
-                meta.len()
+                "{kind}\t{path}\t{}\t{modified}\t{}",
+                meta.len(),
+                changed(&meta)
             ))
         })
         .collect();
     parts.sort_unstable();
     digest(&parts)
+}
+
+/// When a file's metadata last changed (permissions, attributes, links), in nanoseconds:
+/// a site made read-only since is written again, so the build reports what it meets.
+#[cfg(unix)]
+fn changed(meta: &std::fs::Metadata) -> i128 {
+    use std::os::unix::fs::MetadataExt;
+    i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec())
+}
+
+#[cfg(not(unix))]
+fn changed(_: &std::fs::Metadata) -> i128 {
+    0
 }
 
 fn digest(parts: &[String]) -> String {
@@ -109,7 +123,7 @@ pub fn remember(path: &Path, inputs: &str, output_dir: &Path, report: &BuildRepo
         diagnostics: report.diagnostics.clone(),
     };
     let text = serde_json::to_vec(&record).expect("a record always serialises");
-    let temp = path.with_extension(format!("tmp-{}", std::process::id()));
+    let temp = super::temp_beside(path);
     let written = path
         .parent()
         .map_or(Ok(()), std::fs::create_dir_all)
