@@ -345,14 +345,10 @@ fn index_fingerprint(settings: &Settings) -> String {
         settings.content_dir.display().to_string(),
         settings.config.max_file_bytes.to_string(),
     ];
-    let taxonomy = settings
-        .taxonomy_file
-        .iter()
-        .filter_map(|p| discover::stamp(p));
-    let stamps = discover::stamps(&settings.content_dir)
-        .into_iter()
-        .chain(taxonomy);
-    parts.extend(stamps.map(|s| format!("{}\t{}\t{}", s.path, s.len, s.modified_ns)));
+    parts.extend(discover::stamp_lines(
+        &[&settings.content_dir],
+        settings.taxonomy_file.as_deref(),
+    ));
     search::fingerprint(parts.iter().map(String::as_str))
 }
 

@@ -36,15 +36,10 @@ pub fn inputs(settings: &Settings, allow_empty: bool) -> String {
         format!("{settings:?}"),
         allow_empty.to_string(),
     ];
-    let taxonomy = settings
-        .taxonomy_file
-        .iter()
-        .filter_map(|p| discover::stamp(p));
-    let stamps = discover::stamps(&settings.content_dir)
-        .into_iter()
-        .chain(discover::stamps(&settings.theme_dir))
-        .chain(taxonomy);
-    parts.extend(stamps.map(|s| format!("{}\t{}\t{}", s.path, s.len, s.modified_ns)));
+    parts.extend(discover::stamp_lines(
+        &[&settings.content_dir, &settings.theme_dir],
+        settings.taxonomy_file.as_deref(),
+    ));
     digest(&parts)
 }
 

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use pmkb::config::{Overrides, Settings};
 
-use crate::support::{copy_site, example_content, fixture};
+use crate::support::{copy_site, example_content, files_under as files, fixture};
 
 /// A site to build repeatedly: a copy of the basic fixture with the example content.
 struct Bench {
@@ -53,23 +53,6 @@ impl Bench {
         let report = pmkb::build(&settings).unwrap();
         (files(&out.path().join("public")), report.diagnostics)
     }
-}
-
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .collect()
 }
 
 fn shards(cache: &Path) -> Vec<PathBuf> {
