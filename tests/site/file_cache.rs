@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use pmkb::config::{Overrides, Settings};
 
-use crate::support::{copy_site, example_content, files_under as files, fixture};
+use crate::support::{
+    copy_site, example_content, files_under as files, fixture, pmkb_in, search_slugs,
+};
 
 /// A site to build repeatedly: a copy of the basic fixture with the example content.
 struct Bench {
@@ -180,4 +182,37 @@ fn a_build_with_nothing_changed_leaves_the_site_alone_and_any_change_builds_agai
     let third = build();
     assert_eq!(third.postmortems, first.postmortems + 1);
     assert!(files(&out).keys().any(|k| k.contains("zebra")));
+}
+
+#[test]
+fn search_after_an_edit_an_addition_and_a_deletion_answers_like_a_fresh_index() {
+    let site = copy_site(&fixture("basic"), None);
+    let dir = site.path();
+    let json = |query: &str| {
+        let out = pmkb_in(dir, &["search", "--json", query]);
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(search_slugs(dir, &["zebra"]), Vec::<String>::new());
+    let pool = dir.join("content/ledger-db-pool.md");
+    let text = std::fs::read_to_string(&pool).unwrap();
+    assert!(!search_slugs(dir, &["pool"]).is_empty());
+    std::fs::write(
+        &pool,
+        format!("{text}\nA zebra chewed the replica cable.\n"),
+    )
+    .unwrap();
+    std::fs::remove_file(dir.join("content/cache-toml.md")).unwrap();
+    std::fs::write(
+        dir.join("content/okapi.md"),
+        "# The okapi outage\n\n## Root cause\nAn okapi unplugged the database.\n",
+    )
+    .unwrap();
+    assert_eq!(search_slugs(dir, &["zebra"]), ["ledger-db-pool"]);
+    assert_eq!(search_slugs(dir, &["okapi"]), ["okapi"]);
+    assert!(!search_slugs(dir, &["database"]).contains(&"cache-toml".to_owned()));
+    let warm: Vec<String> = ["zebra", "database", "okapi", "pool"].map(json).into();
+    // A fresh index and file cache answer the same, byte for byte.
+    std::fs::remove_dir_all(dir.join(".pmkb")).unwrap();
+    let cold: Vec<String> = ["zebra", "database", "okapi", "pool"].map(json).into();
+    assert_eq!(warm, cold);
 }
