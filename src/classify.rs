@@ -8,7 +8,7 @@ use crate::parse::FrontMatter;
 use crate::taxonomy::Taxonomy;
 
 /// A postmortem's taxonomy labels.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Labels {
     /// Root-cause slugs (components and mechanisms), sorted.
     pub root_causes: Vec<String>,

@@ -189,6 +189,18 @@ impl Settings {
         Ok(settings)
     }
 
+    /// The per-file cache folder (see [`crate::cache`]): `file-cache` beside the search
+    /// index folder, so `.pmkb/file-cache/` by default.
+    pub fn file_cache_dir(&self) -> PathBuf {
+        self.index_dir.with_file_name("file-cache")
+    }
+
+    /// The record of the last complete build (see [`crate::cache::site`]):
+    /// `last-build.json` beside the search index folder.
+    pub fn build_record(&self) -> PathBuf {
+        self.index_dir.with_file_name("last-build.json")
+    }
+
     /// Applies overrides to an already parsed config rooted at `root`.
     pub fn resolve(root: PathBuf, mut config: Config, overrides: Overrides, cwd: &Path) -> Self {
         if let Some(url) = overrides.base_url {

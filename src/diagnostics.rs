@@ -8,7 +8,9 @@ use std::fmt;
 use serde::Serialize;
 
 /// How bad a finding is: errors fail the build at the end, warnings only inform.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Something a careful author may want to fix; the output is still complete.
@@ -18,7 +20,7 @@ pub enum Severity {
 }
 
 /// One finding about one input file, formatted like a compiler message.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     /// The file's path relative to the content folder (or the config file), `/`-separated.
     pub path: String,

@@ -194,6 +194,19 @@ pub fn stamps(dir: &Path) -> Vec<Stamp> {
         .collect()
 }
 
+/// One line (`path TAB size TAB modified`) per file under `folders` (as [`stamps`]) and
+/// per one of `files` that can be read: what a fingerprint of those inputs hashes.
+pub fn stamp_lines<'a>(
+    folders: &[&Path],
+    files: impl IntoIterator<Item = &'a Path>,
+) -> Vec<String> {
+    let inside = folders.iter().flat_map(|dir| stamps(dir));
+    inside
+        .chain(files.into_iter().filter_map(stamp))
+        .map(|s| format!("{}\t{}\t{}", s.path, s.len, s.modified_ns))
+        .collect()
+}
+
 /// The stamp of one file, or None when it cannot be read.
 pub fn stamp(path: &Path) -> Option<Stamp> {
     let meta = std::fs::metadata(path).ok()?;

@@ -6,6 +6,7 @@
 //! them is pure and runs in parallel.
 
 pub mod annotations;
+pub mod cache;
 pub mod check;
 pub mod classify;
 pub mod config;
@@ -150,8 +151,48 @@ pub fn load_timed(settings: &Settings, timings: &Timings) -> Result<Loaded, Erro
 }
 
 /// [`load`] without the related incidents (which search does not index).
+///
+/// Files whose analysis the per-file cache holds (same path and text, same pmkb and
+/// taxonomy) are not analysed again; the others are, and their analyses are cached.
 fn load_unrelated(settings: &Settings, timings: &Timings) -> Result<Loaded, Error> {
-    load_sources(settings, timings, analyse_all)
+    let mut warnings = Vec::new();
+    let mut loaded = load_sources(settings, timings, |sources, taxonomy, timings| {
+        let files = cache::DocCache::open(&settings.file_cache_dir(), cache::salt(taxonomy));
+        let entries = analyse_cached(&files, sources, taxonomy, timings);
+        warnings = files.take_warnings();
+        entries
+    })?;
+    if !warnings.is_empty() {
+        loaded.diagnostics.extend(warnings);
+        diagnostics::sort(&mut loaded.diagnostics);
+    }
+    Ok(loaded)
+}
+
+/// [`analyse_all`] through the per-file cache `files`: the analyses it holds are taken
+/// from it, the other sources are analysed and their analyses saved in it.
+fn analyse_cached(
+    files: &cache::DocCache,
+    sources: Vec<discover::SourceFile>,
+    taxonomy: &Taxonomy,
+    timings: &Timings,
+) -> Vec<(kb::Entry, Vec<Diagnostic>)> {
+    let span = timings.start("file cache: read");
+    let (keys, cached, missed) = lookup(files, sources);
+    span.end(cached.len());
+    let (missed_keys, missed): (Vec<cache::Key>, Vec<discover::SourceFile>) =
+        missed.into_iter().unzip();
+    let entries = analyse_all(missed, taxonomy, timings);
+    let span = timings.start("file cache: write");
+    let fresh: Vec<(cache::Key, Vec<u8>)> = missed_keys
+        .par_iter()
+        .zip(&entries)
+        .map(|(key, (entry, found))| (*key, cache::encode(entry, found)))
+        .collect();
+    files.save(&keys, &fresh);
+    span.end(fresh.len());
+    let cached = cached.into_iter().map(|a| (a.entry, a.diagnostics));
+    entries.into_iter().chain(cached).collect()
 }
 
 /// The postmortems of `sources` analysed (parsed, extracted, classified by `taxonomy`),
@@ -254,6 +295,35 @@ pub fn load_sources(
     })
 }
 
+/// The key of every source file, the cached analyses of those `files` holds, and the
+/// other sources (to analyse) with their keys.
+fn lookup(
+    files: &cache::DocCache,
+    sources: Vec<discover::SourceFile>,
+) -> (
+    Vec<cache::Key>,
+    Vec<cache::Analysed>,
+    Vec<(cache::Key, discover::SourceFile)>,
+) {
+    let found: Vec<(cache::Key, Result<cache::Analysed, discover::SourceFile>)> = sources
+        .into_par_iter()
+        .map(|source| {
+            let key = cache::Key::of(&source.rel_path, &source.text);
+            (key, files.get(key).ok_or(source))
+        })
+        .collect();
+    let keys = found.iter().map(|(key, _)| *key).collect();
+    let mut cached = Vec::new();
+    let mut missed = Vec::new();
+    for (key, found) in found {
+        match found {
+            Ok(analysed) => cached.push(analysed),
+            Err(source) => missed.push((key, source)),
+        }
+    }
+    (keys, cached, missed)
+}
+
 /// Refuses a knowledge base without any postmortem (a typo'd or emptied content folder
 /// must not replace a site with an empty one).
 fn require_postmortems(settings: &Settings, loaded: &Loaded) -> Result<(), Error> {
@@ -353,14 +423,10 @@ pub fn index_fingerprint(settings: &Settings) -> String {
         settings.content_dir.display().to_string(),
         settings.config.max_file_bytes.to_string(),
     ];
-    let taxonomy = settings
-        .taxonomy_file
-        .iter()
-        .filter_map(|p| discover::stamp(p));
-    let stamps = discover::stamps(&settings.content_dir)
-        .into_iter()
-        .chain(taxonomy);
-    parts.extend(stamps.map(|s| format!("{}\t{}\t{}", s.path, s.len, s.modified_ns)));
+    parts.extend(discover::stamp_lines(
+        &[&settings.content_dir],
+        settings.taxonomy_file.as_deref(),
+    ));
     search::fingerprint(parts.iter().map(String::as_str))
 }
 
@@ -445,6 +511,14 @@ pub fn build_with(
         wait: options.wait,
     };
     let target = output::Target::claim(&settings.output_dir, &inputs, claim)?;
+    let record = settings.build_record();
+    let span = timings.start("up-to-date check");
+    let fingerprint = cache::site::inputs(settings, options.allow_empty);
+    let unchanged = cache::site::unchanged(&record, &fingerprint, &settings.output_dir);
+    span.end(usize::from(unchanged.is_some()));
+    if let Some(report) = unchanged {
+        return Ok(report);
+    }
     let (files, mut report) = build_files(settings, options.allow_empty, timings)?;
     let span = timings.start("write");
     let unwritten = target.write(&files)?;
@@ -454,6 +528,7 @@ pub fn build_with(
         .diagnostics
         .extend(unwritten.iter().map(unwritten_diagnostic));
     diagnostics::sort(&mut report.diagnostics);
+    cache::site::remember(&record, &fingerprint, &settings.output_dir, &report);
     Ok(report)
 }
 

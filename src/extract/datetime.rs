@@ -19,7 +19,7 @@ pub use duration::find_duration_minutes;
 pub use zone::{find_zone, utc_offset_minutes};
 
 /// A point in time as written: a day, a time of day, or both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Moment {
     /// The calendar day, when one with a year is written (or inherited within a range).
     pub date: Option<NaiveDate>,

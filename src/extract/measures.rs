@@ -14,7 +14,7 @@ fn cue(name: &str) -> &'static Phrases {
 }
 
 /// One promised action.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct MeasureItem {
     /// The action as written (plain text).
     pub text: String,

@@ -25,7 +25,7 @@ use crate::diagnostics::Diagnostic;
 use crate::parse::Document;
 
 /// The facts of one postmortem. Field meanings follow EXPORT.md.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Extracted {
     /// Never empty, never a generic word alone.
     pub title: String,
@@ -50,6 +50,7 @@ pub struct Extracted {
     /// The recognised sections (kind, heading, line) for `pmkb check`.
     pub sections: Vec<(SectionKind, String, usize)>,
     /// Names of the fields that were inferred from the text rather than declared in front matter.
+    #[serde(deserialize_with = "provenance::field_names")]
     pub inferred: Vec<&'static str>,
     /// Severity as declared, else as the body states it ("**Severity:** SEV1").
     pub severity: Option<String>,

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 /// How a window value (start, end or duration) was found in the text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum How {
     /// A labelled line ("Duration: 2 hours", "Start time: …").
@@ -50,7 +50,7 @@ impl How {
 }
 
 /// The source of one inferred value: its 1-based line (None when computed) and how.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Source {
     /// 1-based line of the text the value came from.
     pub line: Option<usize>,
@@ -77,10 +77,11 @@ impl Source {
 }
 
 /// A window value the text states elsewhere that disagrees with the one used.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Conflict {
     /// The export field (`started_at`, `ended_at`, `duration_minutes`).
-    pub field: &'static str,
+    #[serde(deserialize_with = "field_name")]
+    pub field: FieldName,
     /// The other value, in export form (`2024-03-02T06:10`, `50`).
     pub value: String,
     /// 1-based line where the other value is written.
@@ -88,7 +89,7 @@ pub struct Conflict {
 }
 
 /// Provenance of the outage window's inferred values.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Window {
     /// Where `started_at` came from; None when declared or not found.
     pub started_at: Option<Source>,
@@ -110,4 +111,51 @@ impl Window {
             _ => None,
         }
     }
+}
+
+/// One of [`FIELD_NAMES`]. (An alias, so serde does not take the field for text borrowed
+/// from its input.)
+pub type FieldName = &'static str;
+
+/// The names of the fields extraction reports on (inferred or conflicting values), the
+/// only values of its `&'static str` name fields.
+pub const FIELD_NAMES: &[&str] = &[
+    "title",
+    "started_at",
+    "ended_at",
+    "timezone",
+    "duration",
+    "duration_minutes",
+    "users_affected_pct",
+    "severity",
+    "services",
+];
+
+/// Reads back a field name written by [`FIELD_NAMES`]'s owner (the per-file cache).
+///
+/// # Errors
+/// When the name is not one of [`FIELD_NAMES`] (a cache written by other code): the
+/// cached value is then not used.
+pub fn field_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+    let name = <String as serde::Deserialize>::deserialize(d)?;
+    known_field(&name).ok_or_else(|| serde::de::Error::custom(format!("unknown field name {name}")))
+}
+
+/// [`field_name`] for a list.
+///
+/// # Errors
+/// As [`field_name`].
+pub fn field_names<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<&'static str>, D::Error> {
+    let names = <Vec<String> as serde::Deserialize>::deserialize(d)?;
+    names
+        .iter()
+        .map(|name| {
+            known_field(name)
+                .ok_or_else(|| serde::de::Error::custom(format!("unknown field name {name}")))
+        })
+        .collect()
+}
+
+fn known_field(name: &str) -> Option<&'static str> {
+    FIELD_NAMES.iter().copied().find(|&known| known == name)
 }

@@ -8,7 +8,7 @@ use crate::parse::{Block, BlockKind};
 use crate::taxonomy::Analysed;
 
 /// The canonical sections of a postmortem.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum SectionKind {
     /// Text before any heading, or a heading that names no known section.
     Other,

@@ -13,7 +13,7 @@ use super::sections::{Entry, EntryKind, Section, SectionKind};
 use super::{mentions, sentence_starts};
 
 /// One timeline event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct TimelineEntry {
     /// The time as written ("10:30 AM", "March 9th, 2024, 10:05 PM (WAT)"), if the entry has one.
     pub time: Option<String>,
@@ -21,16 +21,14 @@ pub struct TimelineEntry {
     pub text: String,
     /// The moment `time` names, resolved against the entries above it; None when the
     /// entry has neither a day nor a time of day.
-    #[serde(skip)]
     pub at: Option<Resolved>,
     /// 1-based source line.
-    #[serde(skip)]
     pub line: usize,
 }
 
 /// Whether a part of a resolved moment is written in the entry itself or carried over
 /// from the timeline around it (a date line above, an earlier entry, the heading's zone).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Origin {
     /// Written in the entry's own time.
@@ -42,7 +40,7 @@ pub enum Origin {
 /// A timeline entry's moment: its day (when known), time of day and zone, each marked
 /// written or carried over. Later stages (`kb::timing`, `check`, the outage window) use
 /// this value and never parse the written time again.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Resolved {
     /// The calendar day, written or carried from a date line or the entry above (rolling
     /// over midnight when the clock goes back by at most [`MAX_ROLLOVER_MINUTES`]).

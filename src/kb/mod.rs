@@ -88,7 +88,7 @@ pub struct KnowledgeBase {
 }
 
 /// A postmortem before it has its final slug.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
     /// The parsed document.
     pub document: Document,

@@ -5,7 +5,7 @@
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 /// What kind of Markdown block a [`Block`] is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum BlockKind {
     /// A `#`-style or underlined heading of this level (1–6).
     Heading(u8),
@@ -34,7 +34,7 @@ pub enum BlockKind {
 }
 
 /// One block of the body with its plain text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Block {
     /// What the block is.
     pub kind: BlockKind,

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use crate::diagnostics::Diagnostic;
 
 /// The keys a postmortem may declare; each one that is set wins over what extraction infers.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FrontMatter {
     /// Whether the file had a front matter block at all.
     pub present: bool,

@@ -13,7 +13,7 @@ use crate::diagnostics::Diagnostic;
 use crate::discover::SourceFile;
 
 /// A parsed postmortem: what its author declared and what its Markdown says.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Document {
     /// Path relative to the content folder, `/`-separated.
     pub rel_path: String,

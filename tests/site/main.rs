@@ -7,6 +7,7 @@ mod build;
 mod cache;
 mod cli;
 mod extraction;
+mod file_cache;
 mod headless;
 mod hostile;
 mod huge;

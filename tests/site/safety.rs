@@ -195,6 +195,12 @@ fn of_overlapping_builds_exactly_one_publishes_a_complete_site() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&example_content(), &dir.path().join("content"));
     for round in 0..2 {
+        // A change each round, so the builds have a site to write (not an up-to-date one).
+        std::fs::write(
+            dir.path().join("content/round.md"),
+            format!("# Round {round}\n\n## Root cause\nThe builds overlapped in round {round}.\n"),
+        )
+        .unwrap();
         let outs = overlapping_builds(dir.path(), 4, &[]);
         let (won, lost): (Vec<_>, Vec<_>) = outs.iter().partition(|o| o.status.success());
         assert_eq!(won.len(), 1, "round {round}: {outs:#?}");

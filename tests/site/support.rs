@@ -6,6 +6,24 @@ use std::path::{Path, PathBuf};
 use pmkb::config::{Overrides, Settings};
 use scraper::{Html, Selector};
 
+/// Every file under `dir`, `/`-separated path → bytes.
+pub fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
 /// Path of a fixture site.
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -57,20 +75,7 @@ pub fn build(root: &Path, content: Option<&Path>, base_url: Option<&str>) -> Sit
 impl Site {
     /// Every file of the site, path → bytes.
     pub fn files(&self) -> BTreeMap<String, Vec<u8>> {
-        walkdir::WalkDir::new(&self.out)
-            .into_iter()
-            .map(Result::unwrap)
-            .filter(|e| e.file_type().is_file())
-            .map(|e| {
-                let rel = e
-                    .path()
-                    .strip_prefix(&self.out)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                (rel, std::fs::read(e.path()).unwrap())
-            })
-            .collect()
+        files_under(&self.out)
     }
 
     /// A page parsed as HTML.
