@@ -846,3 +846,15 @@ fn a_throughput_jump_is_a_traffic_surge() {
         "traffic-surge"
     ));
 }
+
+#[test]
+fn renaming_is_a_change_and_passenger_an_app_server() {
+    assert!(rc_has(
+        "The change that broke the publish job was renaming the default branch.",
+        "bad-change"
+    ));
+    assert!(rc_has(
+        "Passenger loaded the system gems instead of the bundled ones.",
+        "web-server"
+    ));
+}
