@@ -26,8 +26,8 @@ const DEFAULT_TOML: &str = include_str!("default.toml");
 
 /// The cue lists (`src/cues/roles.toml`) whose clauses a root-cause statement holds but which
 /// are no cause: ruled-out hypotheses (TAXONOMY.md: misleading paths are not root causes),
-/// handing the incident over, and the fix.
-const NOT_CAUSE_ROLES: [&str; 3] = ["ruled_out", "handover", "fix"];
+/// handing the incident over, the fix, and why the response was slow.
+const NOT_CAUSE_ROLES: [&str; 4] = ["ruled_out", "handover", "fix", "response_delay"];
 
 /// A set of categories: root causes (components and mechanisms) and corrective measures.
 #[derive(Debug, Clone, Default, Serialize)]

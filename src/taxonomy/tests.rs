@@ -858,3 +858,15 @@ fn renaming_is_a_change_and_passenger_an_app_server() {
         "web-server"
     ));
 }
+
+#[test]
+fn why_the_response_was_slow_is_not_the_cause() {
+    assert!(!rc_has(
+        "The delay in incident response was due to a misconfigured pager app.",
+        "misconfiguration"
+    ));
+    assert!(rc_has(
+        "A misconfigured pool size caused the outage.",
+        "misconfiguration"
+    ));
+}
