@@ -870,3 +870,11 @@ fn why_the_response_was_slow_is_not_the_cause() {
         "misconfiguration"
     ));
 }
+
+#[test]
+fn transaction_id_wraparound_is_a_limit_hit() {
+    assert!(rc_has(
+        "Postgres stopped accepting writes to protect against transaction ID wraparound.",
+        "resource-exhaustion"
+    ));
+}
