@@ -121,6 +121,31 @@ mod tests {
                 S::Summary,
                 Cause,
             ),
+            (
+                "A planned upgrade caused the resolver to crash.",
+                S::Summary,
+                Cause,
+            ),
+            (
+                "Rate limits were not the direct cause of the delays.",
+                S::RootCause,
+                RuledOut,
+            ),
+            (
+                "A stale mirror may explain it; this has not been confirmed.",
+                S::RootCause,
+                RuledOut,
+            ),
+            (
+                "A daily check has been added for certificates that expire soon.",
+                S::Summary,
+                Action,
+            ),
+            (
+                "The dependency on the login API will be removed.",
+                S::Summary,
+                Action,
+            ),
         ];
         let wrong: Vec<_> = table
             .iter()

@@ -22,6 +22,13 @@ fn opens_resolution(text: &str) -> bool {
     cues::list("roles", "opens_fix").opens_text(text)
 }
 
+/// Whether a summary section's heading presents a summary proper ("Summary", "Overview"),
+/// not a narrative ("Background", "What happened"): beside a stated cause, only a summary
+/// adds to it, since conditions told only in the narrative are not the cause (LABELING.md).
+fn sums_up(heading: &str) -> bool {
+    cues::list("roles", "summary_heading").in_text(heading)
+}
+
 /// The sentences of `text` that play the cause role where they stand, joined again.
 fn cause_sentences(text: &str, place: SectionKind) -> String {
     sentences(text)
@@ -73,7 +80,10 @@ pub fn root_cause(sections: &[Section], values: &[Labelled]) -> (Option<String>,
     let stated = !labelled.is_empty() || !cause_lines.is_empty();
     let told_elsewhere: Vec<String> = sections
         .iter()
-        .filter(|s| s.kind == SectionKind::Summary || (!stated && s.kind == SectionKind::Other))
+        .filter(|s| {
+            (s.kind == SectionKind::Summary && (!stated || sums_up(&s.heading)))
+                || (!stated && s.kind == SectionKind::Other)
+        })
         .flat_map(|s| {
             s.entries
                 .iter()
@@ -170,6 +180,16 @@ mod tests {
             Some("The outage was triggered by a bad index rebuild.")
         );
         assert!(!text.contains("restarted"), "{text}");
+    }
+
+    #[test]
+    fn beside_a_stated_cause_the_narrative_adds_nothing_but_a_summary_does() {
+        let md = "## Summary\nCheckout failed because the payment token had expired.\n\n\
+                  ## Background\nThe routing table is rebuilt because the cache holds it.\n\n\
+                  ## Root cause\nThe token was never renewed.\n";
+        let (_, text) = cause(md);
+        assert!(text.contains("payment token"), "{text}");
+        assert!(!text.contains("routing table"), "{text}");
     }
 
     #[test]

@@ -28,8 +28,8 @@ const DEFAULT_TOML: &str = include_str!("default.toml");
 
 /// The cue lists (`src/cues/roles.toml`) whose clauses a root-cause statement holds but which
 /// are no cause: ruled-out hypotheses (TAXONOMY.md: misleading paths are not root causes),
-/// handing the incident over, and the fix.
-const NOT_CAUSE_ROLES: [&str; 3] = ["ruled_out", "handover", "fix"];
+/// handing the incident over, the fix, and why the response was slow.
+const NOT_CAUSE_ROLES: [&str; 4] = ["ruled_out", "handover", "fix", "response_delay"];
 
 /// A set of categories: root causes (components and mechanisms) and corrective measures.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -74,6 +74,9 @@ pub struct Category {
     /// In an override file: add `phrases`/`negative` to the built-in category instead of
     /// replacing them.
     pub extend: bool,
+    /// For a component: the mechanism slugs that, found with no component at all, imply this
+    /// one (a code defect named without its place is in the application's own code).
+    pub implied_by: Vec<String>,
     #[serde(skip)]
     given: Given,
     /// Compiled phrases, built on first use. Edit the public rule fields only before classifying
@@ -90,6 +93,7 @@ struct Given {
     description: bool,
     weight: bool,
     threshold: bool,
+    implied_by: bool,
 }
 
 /// Why a taxonomy file was rejected; every message names the category and phrase at fault.
@@ -175,6 +179,7 @@ struct RawCategory {
     threshold: Option<f32>,
     #[serde(default)]
     extend: bool,
+    implied_by: Option<Vec<String>>,
 }
 
 impl Taxonomy {
@@ -217,6 +222,8 @@ impl Taxonomy {
 
     /// Root-cause slugs (components and mechanisms together) for a root-cause statement, sorted,
     /// deduplicated. Clauses that describe a ruled-out or misleading hypothesis are ignored.
+    /// A mechanism found without any component adds the components it implies
+    /// ([`Category::implied_by`]).
     pub fn classify_root_cause(&self, text: &str) -> Vec<String> {
         let analysed: Vec<Clause> = clauses(text)
             .iter()
@@ -228,7 +235,23 @@ impl Taxonomy {
             })
             .map(Clause::new)
             .collect();
-        assign(&self.root_causes, &analysed)
+        let mut slugs = assign(&self.root_causes, &analysed);
+        let is_component = |slug: &String| {
+            self.root_cause(slug)
+                .is_some_and(|c| c.facet == Facet::Component)
+        };
+        if !slugs.iter().any(is_component) {
+            let implied: Vec<String> = self
+                .root_causes
+                .iter()
+                .filter(|c| c.facet == Facet::Component)
+                .filter(|c| c.implied_by.iter().any(|m| slugs.contains(m)))
+                .map(|c| c.slug.clone())
+                .collect();
+            slugs.extend(implied);
+            slugs.sort();
+        }
+        slugs
     }
 
     /// Measure slugs for one measure/action item text, sorted, deduplicated.
@@ -335,6 +358,7 @@ fn convert(
             description: r.description.is_some(),
             weight: r.weight.is_some(),
             threshold: r.threshold.is_some(),
+            implied_by: r.implied_by.is_some(),
         };
         out.push(Category {
             name: r.name.unwrap_or_else(|| slug.clone()),
@@ -346,6 +370,7 @@ fn convert(
             weight: r.weight.unwrap_or(1.0),
             threshold: r.threshold.unwrap_or(1.0),
             extend: r.extend,
+            implied_by: r.implied_by.unwrap_or_default(),
             given,
             rules: OnceLock::from(Rules { phrases, negative }),
         });
@@ -373,6 +398,9 @@ fn merge_section(mut base: Vec<Category>, overrides: Vec<Category>) -> Vec<Categ
         }
         if o.given.threshold {
             b.threshold = o.threshold;
+        }
+        if o.given.implied_by {
+            b.implied_by = o.implied_by;
         }
         if o.extend {
             for p in o.phrases {

@@ -730,3 +730,151 @@ fn backups_audits_and_staging_with_their_object() {
             .contains(&"change-management".to_string())
     );
 }
+
+/// Whether `slug` is among the root causes of `text`.
+fn rc_has(text: &str, slug: &str) -> bool {
+    rc(text).iter().any(|s| s == slug)
+}
+
+#[test]
+fn network_alone_names_no_network_fault() {
+    // A blockchain, a social network: the word alone is not connectivity.
+    assert!(!rc_has(
+        "Validators on the network stopped producing blocks.",
+        "network"
+    ));
+    assert!(rc_has(
+        "A network partition split the two data centres.",
+        "network"
+    ));
+    assert!(rc_has(
+        "We lost network connectivity to the rack.",
+        "network"
+    ));
+}
+
+#[test]
+fn a_provider_named_by_a_common_word_is_matched_as_written() {
+    // "Fastly" stems like "fast": only the name as written is the CDN provider.
+    assert!(!rc_has(
+        "Fast retries queued up behind the slow writes.",
+        "third-party"
+    ));
+    assert!(rc_has(
+        "Fastly served errors from every edge.",
+        "third-party"
+    ));
+}
+
+#[test]
+fn hammering_our_own_service_is_no_attack() {
+    let got = rc("Every client retried at once and we effectively DDoSed ourselves.");
+    assert!(!got.contains(&"attack".to_string()), "{got:?}");
+    assert!(!got.contains(&"security".to_string()), "{got:?}");
+    assert!(rc_has("A botnet attacked the login page.", "attack"));
+}
+
+#[test]
+fn services_inside_a_provider_outage_are_the_provider() {
+    let got =
+        rc("An outage in AWS services, including DynamoDB and Route 53, stopped our image pulls.");
+    assert!(got.contains(&"third-party".to_string()), "{got:?}");
+    assert!(!got.contains(&"database".to_string()), "{got:?}");
+    assert!(!got.contains(&"dns".to_string()), "{got:?}");
+    assert!(rc_has(
+        "Our DynamoDB table ran out of write capacity.",
+        "database"
+    ));
+}
+
+#[test]
+fn a_bug_named_without_its_place_is_in_the_application() {
+    // No component named: the defect is in the team's own code.
+    let got = rc("Several bugs in the mempool logic stalled block creation.");
+    assert!(got.contains(&"software-bug".to_string()), "{got:?}");
+    assert!(got.contains(&"application".to_string()), "{got:?}");
+    // A component named: the bug is that component's, not the application's.
+    let got = rc("A bug in nginx dropped keep-alive connections.");
+    assert!(got.contains(&"web-server".to_string()), "{got:?}");
+    assert!(!got.contains(&"application".to_string()), "{got:?}");
+}
+
+#[test]
+fn build_jobs_and_release_artifacts_are_the_deployment_tooling() {
+    assert!(rc_has(
+        "The CI job that publishes the docs stalled after the branch rename.",
+        "deployment"
+    ));
+    assert!(rc_has(
+        "The release binary was built without the required patch.",
+        "deployment"
+    ));
+    assert!(!rc_has(
+        "The checkout page threw an exception.",
+        "deployment"
+    ));
+}
+
+#[test]
+fn a_person_acting_by_mistake_is_human_error() {
+    assert!(rc_has(
+        "An engineer unintentionally deleted the production namespace.",
+        "human-error"
+    ));
+    assert!(rc_has(
+        "A manual overwrite of the user table.",
+        "human-error"
+    ));
+    assert!(!rc_has(
+        "The change had an unintended side effect on the cache.",
+        "human-error"
+    ));
+}
+
+#[test]
+fn a_resource_leak_exhausts_resources() {
+    assert!(rc_has(
+        "A resource leak in the spawner made the hub unresponsive.",
+        "resource-exhaustion"
+    ));
+}
+
+#[test]
+fn a_throughput_jump_is_a_traffic_surge() {
+    assert!(rc_has(
+        "Write throughput jumped tenfold within fifteen minutes.",
+        "traffic-surge"
+    ));
+}
+
+#[test]
+fn renaming_is_a_change_and_passenger_an_app_server() {
+    assert!(rc_has(
+        "The change that broke the publish job was renaming the default branch.",
+        "bad-change"
+    ));
+    assert!(rc_has(
+        "Passenger loaded the system gems instead of the bundled ones.",
+        "web-server"
+    ));
+}
+
+#[test]
+fn why_the_response_was_slow_is_not_the_cause() {
+    assert!(!rc_has(
+        "The delay in incident response was due to a misconfigured pager app.",
+        "misconfiguration"
+    ));
+    assert!(rc_has(
+        "A misconfigured pool size caused the outage.",
+        "misconfiguration"
+    ));
+}
+
+#[test]
+fn transaction_id_wraparound_is_a_limit_hit() {
+    assert!(rc_has(
+        "Postgres stopped accepting writes to protect against transaction ID wraparound.",
+        "resource-exhaustion"
+    ));
+}
