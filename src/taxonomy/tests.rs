@@ -704,6 +704,15 @@ fn one_ambiguous_word_does_not_make_a_measure_category() {
 }
 
 #[test]
+fn validators_and_test_networks_are_not_automated_testing() {
+    let automated = "automated-testing".to_string();
+    assert!(!ms("Move the validator signing key to a freshly built node.").contains(&automated));
+    assert!(!ms("Restore the accounts on the test network.").contains(&automated));
+    assert!(ms("Validate the node configuration in CI before each release.").contains(&automated));
+    assert!(ms("Add tests for the account export.").contains(&automated));
+}
+
+#[test]
 fn a_release_that_shipped_the_defect_is_a_bad_change() {
     assert!(
         rc("A release on Tuesday shipped a function that divided by zero.")
