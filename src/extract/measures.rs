@@ -149,13 +149,6 @@ fn section_items(entries: &[Entry], lists_below: bool) -> Vec<MeasureItem> {
     // Where a section lists its actions, the paragraphs around the list only introduce or
     // comment on them.
     let has_list = lists_below || entries.iter().any(is_listed);
-    // Where its lines are prose and some commit to actions, the others describe or comment
-    // ("The ideal pattern would be one with quick failover.").
-    let prose: Vec<&Entry> = entries
-        .iter()
-        .filter(|e| e.kind == EntryKind::Line && !is_group_label(e) && !is_commentary(&e.text))
-        .collect();
-    let some_promise = prose.iter().any(|e| promises_any(&e.text));
     let mut status_column = None;
     let mut text_column = 0;
     let mut labels: Vec<bool> = Vec::new();
@@ -217,8 +210,7 @@ fn section_items(entries: &[Entry], lists_below: bool) -> Vec<MeasureItem> {
                 }
             }
             EntryKind::Line => {
-                let kept = !has_list && prose.contains(&entry);
-                if kept && (!some_promise || promises_any(&entry.text)) {
+                if !has_list && !is_group_label(entry) && !is_commentary(&entry.text) {
                     push_prose(&mut out, entry);
                 }
             }
@@ -507,17 +499,6 @@ mod tests {
     }
 
     #[test]
-    fn prose_measures_keep_the_lines_that_commit() {
-        let found = items(
-            "## Preventive measures\nGoing forward we are going to rebuild the release pipeline.\nThe ideal design would be one with quick rollbacks.\nWe aim for four nines on the docs site.\n",
-        );
-        assert_eq!(found.len(), 2, "{found:?}");
-        // Without any committing line, each line is an item.
-        let found = items("## Action items\nBetter disk alerts.\nA second database host.\n");
-        assert_eq!(found.len(), 2, "{found:?}");
-    }
-
-    #[test]
     fn pointers_and_template_fields_are_not_actions() {
         let found = items(
             "## Action items\n- Pin the gem versions in the package spec\n- More details can be found in the tracking issue\n- {{ summary }} [link to issue]\n- {{ Add alerts on 5xx errors }} [link to issue]\n",
@@ -525,6 +506,11 @@ mod tests {
         let texts: Vec<_> = found.iter().map(|(t, _)| t.as_str()).collect();
         assert_eq!(texts.len(), 2, "{texts:?}");
         assert!(texts[1].contains("Add alerts"), "{texts:?}");
+        // An action asking for more detailed information is no pointer.
+        let found = items(
+            "## Action items\n- Error handling: log more detailed information about each failure\n",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
     }
 
     #[test]
