@@ -492,7 +492,7 @@ static EMBEDDED_TIME: LazyLock<Regex> = LazyLock::new(|| {
 fn is_time_text(text: &str) -> bool {
     let t = text
         .trim()
-        .trim_start_matches(['[', '(', '*', '⏲', '🕰', '️'])
+        .trim_start_matches(['[', '(', '*', '~', '⏲', '🕰', '️'])
         .trim();
     if t.is_empty() || t.len() > 60 {
         return false;
@@ -647,6 +647,12 @@ mod tests {
         );
         assert_eq!(found.len(), 3, "{found:?}");
         assert!(found[1].1.contains("~09:05"), "{found:?}");
+        // An approximate time ("~09:20") still leads its entry.
+        let found = entries(
+            "## Timeline\n### 09:10\nThe queue stalls.\n### ~09:20\nWorkers restart.\n### 09:40–09:50\nQueue drained.\n",
+        );
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert_eq!(found[1].0.as_deref(), Some("~09:20"));
         // Where no entry leads with its time, a time inside the line is the entry's time.
         let found = entries(
             "## Timeline\n- Alerts fired at 09:10.\n- We restarted the workers at 09:40.\n",
