@@ -750,6 +750,24 @@ fn words_that_name_something_else_in_a_measure() {
 }
 
 #[test]
+fn how_changes_are_made_and_described() {
+    let has = |text: &str, slug: &str| ms(text).contains(&slug.to_string());
+    assert!(has(
+        "Read the vendor's release notes before upgrading the ingress add-on.",
+        "change-management"
+    ));
+    assert!(has(
+        "Ship smaller, more frequent changes to the portal.",
+        "change-management"
+    ));
+    let steps = "Describe the process for deploying a hot fix during an incident.";
+    for slug in ["change-management", "documentation", "incident-response"] {
+        assert!(has(steps, slug), "{slug}: {:?}", ms(steps));
+    }
+    assert!(!has("Make the search page faster.", "change-management"));
+}
+
+#[test]
 fn a_release_that_shipped_the_defect_is_a_bad_change() {
     assert!(
         rc("A release on Tuesday shipped a function that divided by zero.")
