@@ -149,13 +149,6 @@ fn section_items(entries: &[Entry], lists_below: bool) -> Vec<MeasureItem> {
     // Where a section lists its actions, the paragraphs around the list only introduce or
     // comment on them.
     let has_list = lists_below || entries.iter().any(is_listed);
-    // Where a section tables its actions, the bullets beside the table explain its columns
-    // and labels ("P0 - critical for the release").
-    let tabled = entries
-        .iter()
-        .filter(|e| matches!(e.kind, EntryKind::Row { header: false, .. }))
-        .count()
-        >= 2;
     let mut status_column = None;
     let mut text_column = 0;
     let mut labels: Vec<bool> = Vec::new();
@@ -187,7 +180,6 @@ fn section_items(entries: &[Entry], lists_below: bool) -> Vec<MeasureItem> {
                     });
                 }
             }
-            EntryKind::Item { .. } if tabled => {}
             EntryKind::Item { depth, checked } => {
                 // Whether the item at each depth above this one only labels a group; a
                 // parent not seen in this list (it was a heading or label line such as
@@ -527,21 +519,6 @@ mod tests {
             "## Action items\nEvery action item should get an issue, so it is not forgotten.\n\n### Process improvements\n1. Write a policy for new hubs\n\n### Technical improvements\n1. Add logging to all hubs\n",
         );
         assert_eq!(found.len(), 2, "{found:?}");
-    }
-
-    #[test]
-    fn bullets_beside_an_action_table_explain_it() {
-        let found = items(
-            "## Action items\nPriorities:\n- P0 - must ship before the next release\n- P1 - important for the year\n\n| Action | Priority |\n|--|--|\n| Add a checksum test for snapshots | P0 |\n| Document the recovery steps | P1 |\n",
-        );
-        let texts: Vec<_> = found.iter().map(|(t, _)| t.as_str()).collect();
-        assert_eq!(
-            texts,
-            [
-                "Add a checksum test for snapshots",
-                "Document the recovery steps"
-            ]
-        );
     }
 
     #[test]
