@@ -262,7 +262,11 @@ fn section_entries(entries: &[Entry]) -> Vec<(TimelineEntry, Option<NaiveDate>)>
     let timed: Vec<Option<(String, String)>> = leading
         .into_iter()
         .zip(embedded)
-        .map(|(lead, inside)| lead.or(inside.filter(|_| !mentions_only)))
+        .zip(&content)
+        .map(|((lead, inside), e)| {
+            // "16:48 Pager." still opens with its time.
+            lead.or(inside.filter(|_| !mentions_only || opens_with_time(e)))
+        })
         .collect();
     let any_timed = timed.iter().any(Option::is_some);
     let mut out: Vec<(TimelineEntry, Option<NaiveDate>)> = Vec::new();
@@ -470,6 +474,13 @@ fn embedded_time(entry: &Entry) -> Option<(String, String)> {
     Some((found.as_str().trim().to_owned(), text.to_owned()))
 }
 
+/// Whether an entry's text opens with a time.
+fn opens_with_time(entry: &Entry) -> bool {
+    EMBEDDED_TIME
+        .find(entry.text.trim_start())
+        .is_some_and(|m| m.start() == 0)
+}
+
 /// Whether the whole entry is emphasised, the way image captions and notes are written.
 fn is_emphasised(entry: &Entry, text: &str) -> bool {
     entry
@@ -647,6 +658,11 @@ mod tests {
         );
         assert_eq!(found.len(), 3, "{found:?}");
         assert!(found[1].1.contains("~09:05"), "{found:?}");
+        // A one-word event still opens with its own time.
+        let found = entries(
+            "## Timeline\n09:10 The queue stalls on the main cluster.\n09:12 Paged.\n09:40 Workers restart after the fix.\n",
+        );
+        assert_eq!(found.len(), 3, "{found:?}");
         // An approximate time ("~09:20") still leads its entry.
         let found = entries(
             "## Timeline\n### 09:10\nThe queue stalls.\n### ~09:20\nWorkers restart.\n### 09:40–09:50\nQueue drained.\n",
