@@ -30,8 +30,9 @@ pub struct MeasureItem {
 pub fn measures(sections: &[Section]) -> Vec<MeasureItem> {
     let items: Vec<MeasureItem> = sections
         .iter()
-        .filter(|s| s.kind == SectionKind::Measures)
-        .flat_map(|s| section_items(&s.entries))
+        .enumerate()
+        .filter(|(_, s)| s.kind == SectionKind::Measures)
+        .flat_map(|(i, s)| section_items(&s.entries, lists_below(sections, i)))
         .collect();
     if !items.is_empty() {
         return items;
@@ -44,28 +45,71 @@ pub fn measures(sections: &[Section]) -> Vec<MeasureItem> {
     }
 }
 
+/// Whether the section at `index` is followed by deeper sub-sections that list items
+/// ("## Action items" over "### Process improvements" and its list): its own prose then
+/// only introduces them.
+fn lists_below(sections: &[Section], index: usize) -> bool {
+    let level = sections[index].level;
+    sections[index + 1..]
+        .iter()
+        .take_while(|s| s.level > level)
+        .any(|s| s.entries.iter().any(is_listed))
+}
+
+/// Whether an entry is a list item or a table body row.
+fn is_listed(entry: &Entry) -> bool {
+    matches!(
+        entry.kind,
+        EntryKind::Item { .. } | EntryKind::Row { header: false, .. }
+    )
+}
+
 /// Lists of future work under any other heading: a list right after a line that announces
 /// it ("To prevent this from happening again, we will:", "Going forward:") is a measures
-/// list, whatever the section is called. Timelines are left alone: their rows are events.
+/// list, whatever the section is called; so are the paragraphs that each promise an action
+/// right after a paragraph announcing changes ("We'll be making several changes so this
+/// does not happen again."), one item per paragraph. Timelines are left alone: their rows
+/// are events.
 fn introduced_actions(sections: &[Section]) -> Vec<MeasureItem> {
     let mut out = Vec::new();
     for section in sections.iter().filter(|s| s.kind != SectionKind::Timeline) {
         let entries = &section.entries;
         for (i, entry) in entries.iter().enumerate() {
-            let intro = matches!(entry.kind, EntryKind::Line | EntryKind::Label)
-                && is_label_text(&entry.text)
-                && cue("actions_intro").in_text(&entry.text);
-            if !intro {
+            if !matches!(entry.kind, EntryKind::Line | EntryKind::Label) {
                 continue;
             }
-            let list = entries[i + 1..]
-                .iter()
-                .take_while(|e| matches!(e.kind, EntryKind::Item { .. }))
-                .count();
-            out.extend(section_items(&entries[i + 1..i + 1 + list]));
+            let rest = &entries[i + 1..];
+            if is_label_text(&entry.text) && cue("actions_intro").in_text(&entry.text) {
+                let list = rest
+                    .iter()
+                    .take_while(|e| matches!(e.kind, EntryKind::Item { .. }))
+                    .count();
+                out.extend(section_items(&rest[..list], false));
+            } else if announces_changes(&entry.text) {
+                rest.iter()
+                    .take_while(|e| {
+                        e.kind == EntryKind::Line
+                            && promises_any(&e.text)
+                            && !announces_changes(&e.text)
+                    })
+                    .for_each(|e| push_text(&mut out, e, None));
+            }
         }
     }
     out
+}
+
+/// Whether a paragraph ends by announcing the changes that follow it ("… we'll be making
+/// several changes to make sure this doesn't happen again.").
+fn announces_changes(text: &str) -> bool {
+    sentences(text).last().is_some_and(|last| {
+        cue("changes_intro").in_text(last) && cue("actions_intro").in_text(last)
+    })
+}
+
+/// Whether any sentence of a text promises an action.
+fn promises_any(text: &str) -> bool {
+    sentences(text).iter().any(|s| promises_action(s))
 }
 
 /// The top-level list items of the lessons — a "Lessons learned" section, or a list after
@@ -80,8 +124,15 @@ fn lessons_that_promise_actions(sections: &[Section]) -> Vec<MeasureItem> {
                     in_lessons =
                         is_label_text(&entry.text) && cue("lesson_intro").in_text(&entry.text);
                 }
-                EntryKind::Item { depth: 0, .. }
-                    if in_lessons && sentences(&entry.text).iter().any(|s| promises_action(s)) =>
+                EntryKind::Item { depth: 0, .. } if in_lessons && promises_any(&entry.text) => {
+                    push_text(&mut out, entry, None);
+                }
+                // A lessons section told as paragraphs: each paragraph that commits to an
+                // action is one item ("We also learnt that we need a staging copy …").
+                EntryKind::Line
+                    if section.kind == SectionKind::Lessons
+                        && !section.entries.iter().any(is_listed)
+                        && promises_any(&entry.text) =>
                 {
                     push_text(&mut out, entry, None);
                 }
@@ -92,16 +143,12 @@ fn lessons_that_promise_actions(sections: &[Section]) -> Vec<MeasureItem> {
     out
 }
 
-fn section_items(entries: &[Entry]) -> Vec<MeasureItem> {
+/// The items of one measures section; `lists_below` says its sub-sections list the items.
+fn section_items(entries: &[Entry], lists_below: bool) -> Vec<MeasureItem> {
     let mut out = Vec::new();
     // Where a section lists its actions, the paragraphs around the list only introduce or
     // comment on them.
-    let has_list = entries.iter().any(|e| {
-        matches!(
-            e.kind,
-            EntryKind::Item { .. } | EntryKind::Row { header: false, .. }
-        )
-    });
+    let has_list = lists_below || entries.iter().any(is_listed);
     let mut status_column = None;
     let mut text_column = 0;
     let mut labels: Vec<bool> = Vec::new();
@@ -261,7 +308,7 @@ fn push_text(out: &mut Vec<MeasureItem>, entry: &Entry, status: Option<String>) 
 fn push_line(out: &mut Vec<MeasureItem>, text: &str, line: usize, status: Option<String>) {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let text = text.trim_start_matches(['—', '–', '-', '*', '•', ' ']);
-    if text.is_empty() {
+    if text.is_empty() || is_placeholder(text) || points_elsewhere(text) {
         return;
     }
     let status = status.or_else(|| inline_status(text));
@@ -272,6 +319,21 @@ fn push_line(out: &mut Vec<MeasureItem>, text: &str, line: usize, status: Option
             line,
         });
     }
+}
+
+/// A template's unfilled field ("{{ summary }} [link to issue]"): one word in braces.
+fn is_placeholder(text: &str) -> bool {
+    let Some((_, inner)) = text.split_once("{{") else {
+        return false;
+    };
+    let inner = inner.split_once("}}").map_or(inner, |(field, _)| field);
+    inner.split_whitespace().count() <= 1
+}
+
+/// A line that only points to where more is written ("More details can be found in the
+/// PR"), promising nothing itself.
+fn points_elsewhere(text: &str) -> bool {
+    cue("pointer").in_text(text) && !promises_action(text)
 }
 
 /// Whether a text opens with an action verb ("Implement …", "Review …").
@@ -413,6 +475,50 @@ mod tests {
         // Nor is a timeline.
         let found = items("## Timeline\nAt 10:00 we will try:\n\n- 10:05 add capacity\n");
         assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn paragraphs_after_an_announcement_of_changes_are_the_measures() {
+        let found = items(
+            "We took far too long to find the fault, and we'll be making a few changes so that this doesn't happen again.\n\nFirst, the clients will stop retrying config requests. This already shipped.\n\nSecond, we'll add a manual switch to the health checks.\n\nLater this year, we'll move config serving to its own service.\n\nThanks for bearing with us.\n",
+        );
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(found[2].0.starts_with("Later this year"), "{found:?}");
+        // An announcement followed by narrative announces nothing here.
+        let found =
+            items("We will make changes to prevent this.\n\nThe database recovered at noon.\n");
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn a_lessons_section_in_paragraphs_counts_its_commitments() {
+        let found = items(
+            "## Lessons\n\nWe learnt a lot about our proxy setup.\n\nWe also learnt that we need a staging copy of the proxy.\n\nWe're looking at linting the proxy config in CI.\n",
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+    }
+
+    #[test]
+    fn pointers_and_template_fields_are_not_actions() {
+        let found = items(
+            "## Action items\n- Pin the gem versions in the package spec\n- More details can be found in the tracking issue\n- {{ summary }} [link to issue]\n- {{ Add alerts on 5xx errors }} [link to issue]\n",
+        );
+        let texts: Vec<_> = found.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(texts.len(), 2, "{texts:?}");
+        assert!(texts[1].contains("Add alerts"), "{texts:?}");
+        // An action asking for more detailed information is no pointer.
+        let found = items(
+            "## Action items\n- Error handling: log more detailed information about each failure\n",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+    }
+
+    #[test]
+    fn prose_over_sub_sections_with_lists_only_introduces_them() {
+        let found = items(
+            "## Action items\nEvery action item should get an issue, so it is not forgotten.\n\n### Process improvements\n1. Write a policy for new hubs\n\n### Technical improvements\n1. Add logging to all hubs\n",
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
     }
 
     #[test]

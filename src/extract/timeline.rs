@@ -87,15 +87,50 @@ pub fn writes_meridiem(timeline: &[TimelineEntry]) -> bool {
 pub fn timeline(sections: &[Section], year: Option<i32>) -> Vec<TimelineEntry> {
     let mut entries = Vec::new();
     let mut context = Vec::new();
-    for section in sections.iter().filter(|s| s.kind == SectionKind::Timeline) {
-        let zone = stated_zone(section);
-        for (entry, day) in section_entries(&section.entries) {
+    let mut runs: Vec<(&[Entry], Option<String>)> = sections
+        .iter()
+        .filter(|s| s.kind == SectionKind::Timeline)
+        .map(|s| (s.entries.as_slice(), stated_zone(s)))
+        .collect();
+    if runs.is_empty() {
+        runs = introduced_lists(sections);
+    }
+    for (run, zone) in runs {
+        for (entry, day) in section_entries(run) {
             entries.push(entry);
             context.push((day, zone.clone()));
         }
     }
     resolve(&mut entries, &context, year);
     entries
+}
+
+/// For a document without a timeline section: the lists introduced by a line that calls
+/// them a timeline ("This is the timeline of events on Thursday, starting at 10.42am:"),
+/// each with the zone that line states.
+fn introduced_lists(sections: &[Section]) -> Vec<(&[Entry], Option<String>)> {
+    let mut out = Vec::new();
+    for section in sections {
+        let entries = &section.entries;
+        for (i, entry) in entries.iter().enumerate() {
+            let text = entry.text.trim();
+            let intro = matches!(entry.kind, EntryKind::Line | EntryKind::Label)
+                && text.ends_with(':')
+                && text.split_whitespace().count() <= 30
+                && crate::cues::in_text("sections", "timeline", text);
+            if !intro {
+                continue;
+            }
+            let list = entries[i + 1..]
+                .iter()
+                .take_while(|e| matches!(e.kind, EntryKind::Item { .. }))
+                .count();
+            if list > 0 {
+                out.push((&entries[i + 1..i + 1 + list], datetime::find_zone(text)));
+            }
+        }
+    }
+    out
 }
 
 /// The zone a timeline section states for all its times: in its heading ("## Timeline
@@ -191,7 +226,7 @@ fn section_entries(entries: &[Entry]) -> Vec<(TimelineEntry, Option<NaiveDate>)>
             EntryKind::Code | EntryKind::Row { header: true, .. } => false,
             // "- **14:30 UTC - Issue detected:**" over its sub-points reads as a label, but
             // its time makes it an event.
-            EntryKind::Label => leading_time(e).is_some(),
+            EntryKind::Label => leading_time(e).or_else(|| time_inside(e)).is_some(),
             _ => true,
         })
         .flat_map(split_at_timed_lines)
@@ -204,14 +239,31 @@ fn section_entries(entries: &[Entry]) -> Vec<(TimelineEntry, Option<NaiveDate>)>
             .filter(|m| m.time.is_none())
             .and_then(|m| m.date)
     };
-    let timed: Vec<Option<(String, String)>> = content
+    let leading: Vec<Option<(String, String)>> = content
         .iter()
-        .map(|e| {
-            if day_of(e).is_some() {
-                None
-            } else {
-                leading_time(e)
-            }
+        .map(|e| day_of(e).is_none().then(|| leading_time(e)).flatten())
+        .collect();
+    // Where the timeline writes its times at the start of its entries, a time inside a later
+    // sentence ("the logs around the start (~13:30) are read", a quoted alert) mentions a
+    // moment of an entry; it starts no event of its own.
+    let leads = leading.iter().flatten().count();
+    let embedded: Vec<Option<(String, String)>> = content
+        .iter()
+        .zip(&leading)
+        .map(|(e, lead)| {
+            (lead.is_none() && day_of(e).is_none())
+                .then(|| time_inside(e))
+                .flatten()
+        })
+        .collect();
+    let mentions_only = leads >= 2 && leads > embedded.iter().flatten().count();
+    let timed: Vec<Option<(String, String)>> = leading
+        .into_iter()
+        .zip(embedded)
+        .zip(&content)
+        .map(|((lead, inside), e)| {
+            // "16:48 Pager." still opens with its time.
+            lead.or(inside.filter(|_| !mentions_only || opens_with_time(e)))
         })
         .collect();
     let any_timed = timed.iter().any(Option::is_some);
@@ -391,13 +443,7 @@ pub fn leading_time(entry: &Entry) -> Option<(String, String)> {
         let rest = text.lines().skip(1).collect::<Vec<_>>().join(" ");
         return Some((clean_time(first_line), rest));
     }
-    // "Detected at Nov 1, 2022 6:00 AM": an entry that carries its time inside — unless
-    // the whole entry is emphasised, the way image captions and notes are written.
-    let emphasised = entry
-        .lead
-        .as_deref()
-        .is_some_and(|lead| lead.len() + 2 >= text.len());
-    if emphasised {
+    if is_emphasised(entry, text) {
         return None;
     }
     let found = embedded_time(first_line)?;
@@ -407,6 +453,21 @@ pub fn leading_time(entry: &Entry) -> Option<(String, String)> {
         let rest = text.get(found.end()..).unwrap_or("");
         return Some((found.as_str().trim().to_owned(), clean_rest(rest)));
     }
+    None
+}
+
+/// The time an entry carries inside its first line ("Detected at Nov 1, 2022 6:00 AM"),
+/// with the whole text, for an entry without a leading time ([`leading_time`]) that is not
+/// wholly emphasised.
+fn time_inside(entry: &Entry) -> Option<(String, String)> {
+    if matches!(entry.kind, EntryKind::Row { .. }) {
+        return None;
+    }
+    let text = entry.text.trim();
+    if is_emphasised(entry, text) {
+        return None;
+    }
+    let found = embedded_time(text.lines().next().unwrap_or(""))?;
     datetime::find_time(found.as_str())?;
     Some((found.as_str().trim().to_owned(), text.to_owned()))
 }
@@ -434,6 +495,21 @@ fn embedded_time(line: &str) -> Option<regex::Match<'_>> {
     }
 }
 
+/// Whether an entry's text opens with a time.
+fn opens_with_time(entry: &Entry) -> bool {
+    EMBEDDED_TIME
+        .find(entry.text.trim_start())
+        .is_some_and(|m| m.start() == 0)
+}
+
+/// Whether the whole entry is emphasised, the way image captions and notes are written.
+fn is_emphasised(entry: &Entry, text: &str) -> bool {
+    entry
+        .lead
+        .as_deref()
+        .is_some_and(|lead| lead.len() + 2 >= text.len())
+}
+
 static LIST_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\d{1,2}\.\s*(\d{1,2}:\d{2})").expect("valid regex"));
 
@@ -457,7 +533,7 @@ fn is_time_text(text: &str) -> bool {
     let text = PLACEHOLDER_TIME.replace_all(text, " ");
     let t = text
         .trim()
-        .trim_start_matches(['[', '(', '*', '⏲', '🕰', '️'])
+        .trim_start_matches(['[', '(', '*', '~', '⏲', '🕰', '️'])
         .trim();
     if t.is_empty() || t.len() > 60 {
         return false;
@@ -628,6 +704,45 @@ mod tests {
         assert!(at[1].time.is_some());
         assert_eq!(at[2].date, Some((day("2022-06-10"), Origin::Written)));
         assert_eq!(at[2].time, None);
+    }
+
+    #[test]
+    fn a_time_inside_a_later_sentence_starts_no_event() {
+        let found = entries(
+            "## Timeline\n### 09:10\nThe queue stalls.\n### 09:40\nWorkers restart.\n\nThe logs from around the stall (~09:05) are read.\n> Alert: lag above limit since Mar 2, 2024 at 9:02AM UTC\n### 10:00\nQueue drained.\n",
+        );
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(found[1].1.contains("~09:05"), "{found:?}");
+        // A one-word event still opens with its own time.
+        let found = entries(
+            "## Timeline\n09:10 The queue stalls on the main cluster.\n09:12 Paged.\n09:40 Workers restart after the fix.\n",
+        );
+        assert_eq!(found.len(), 3, "{found:?}");
+        // An approximate time ("~09:20") still leads its entry.
+        let found = entries(
+            "## Timeline\n### 09:10\nThe queue stalls.\n### ~09:20\nWorkers restart.\n### 09:40–09:50\nQueue drained.\n",
+        );
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert_eq!(found[1].0.as_deref(), Some("~09:20"));
+        // Where no entry leads with its time, a time inside the line is the entry's time.
+        let found = entries(
+            "## Timeline\n- Alerts fired at 09:10.\n- We restarted the workers at 09:40.\n",
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[1].0.as_deref(), Some("09:40"));
+    }
+
+    #[test]
+    fn a_list_a_line_calls_the_timeline_is_one_without_a_heading() {
+        let found = entries(
+            "## What happened\n\nThis is the timeline of what happened on Tuesday, from 10.42am:\n\n- 10.42: the booking app went down.\n- 10.46: engineers were paged.\n- 10.56: the app came back.\n\nWhat we learnt:\n\n- A host was terminated.\n",
+        );
+        assert_eq!(found.len(), 3, "{found:?}");
+        // With a timeline section, other lists stay out of it.
+        let found = entries(
+            "## Timeline\n- 10:00: paged\n\n## Notes\nA second timeline, of the retry storm in the staging cluster last week:\n\n- 10:05: retries\n",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
     }
 
     #[test]

@@ -704,6 +704,70 @@ fn one_ambiguous_word_does_not_make_a_measure_category() {
 }
 
 #[test]
+fn validators_and_test_networks_are_not_automated_testing() {
+    let automated = "automated-testing".to_string();
+    assert!(!ms("Move the validator signing key to a freshly built node.").contains(&automated));
+    assert!(!ms("Restore the accounts on the test network.").contains(&automated));
+    assert!(ms("Validate the node configuration in CI before each release.").contains(&automated));
+    assert!(ms("Add tests for the account export.").contains(&automated));
+}
+
+#[test]
+fn words_that_name_something_else_in_a_measure() {
+    let has = |text: &str, slug: &str| ms(text).contains(&slug.to_string());
+    // A record in a log, a service brought back up, a staging copy mirroring production,
+    // hosts isolated from a network, canary testing.
+    assert!(!has(
+        "Logged and triaged the regressions for later.",
+        "monitoring-alerting"
+    ));
+    assert!(has("Add logging of slow requests.", "monitoring-alerting"));
+    assert!(!has(
+        "A manual switch so we can bring the flags back up quickly.",
+        "redundancy"
+    ));
+    assert!(has("Back up the database every night.", "redundancy"));
+    assert!(!has(
+        "We need a staging site that mirrors production.",
+        "redundancy"
+    ));
+    assert!(!has(
+        "Isolate the validators from the public network with a firewall.",
+        "resilience"
+    ));
+    assert!(has(
+        "Isolate failures of the search service from checkout.",
+        "resilience"
+    ));
+    assert!(!has(
+        "Canary-node testing of new binaries before a rollout.",
+        "automated-testing"
+    ));
+    assert!(has(
+        "Canary-node testing of new binaries before a rollout.",
+        "change-management"
+    ));
+}
+
+#[test]
+fn how_changes_are_made_and_described() {
+    let has = |text: &str, slug: &str| ms(text).contains(&slug.to_string());
+    assert!(has(
+        "Read the vendor's release notes before upgrading the ingress add-on.",
+        "change-management"
+    ));
+    assert!(has(
+        "Ship smaller, more frequent changes to the portal.",
+        "change-management"
+    ));
+    let steps = "Describe the process for deploying a hot fix during an incident.";
+    for slug in ["change-management", "documentation", "incident-response"] {
+        assert!(has(steps, slug), "{slug}: {:?}", ms(steps));
+    }
+    assert!(!has("Make the search page faster.", "change-management"));
+}
+
+#[test]
 fn a_release_that_shipped_the_defect_is_a_bad_change() {
     assert!(
         rc("A release on Tuesday shipped a function that divided by zero.")
