@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
 use pmkb::config::{Overrides, Settings};
-use pmkb::diagnostics::Diagnostic;
+use pmkb::diagnostics::{Diagnostic, counted};
 use pmkb::search::{Hit, Request};
 use pmkb::timings::{Stage, Timings};
 
@@ -153,15 +153,6 @@ struct SearchArgs {
     /// Print the results as a JSON array.
     #[arg(long)]
     json: bool,
-}
-
-/// `n` and the noun, plural unless `n` is 1: "1 warning", "0 warnings".
-fn counted(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
 }
 
 /// `--limit`: a count of results, 1 or more (0 would show nothing).

@@ -140,6 +140,8 @@ pub struct Settings {
     /// Whether postmortems marked `draft: true` are loaded (`--drafts`, and always for
     /// `pmkb check`); otherwise they are left out of everything.
     pub drafts: bool,
+    /// The settings file: the one read, else where `pmkb.toml` would be in the site root.
+    pub settings_file: PathBuf,
 }
 
 impl Config {
@@ -163,10 +165,10 @@ impl Settings {
             .map(|p| cwd.join(p))
             .or_else(|| Some(cwd.join(CONFIG_FILE)).filter(|p| p.is_file()));
         let file = config_path.as_ref().map(|p| p.display().to_string());
-        let (root, config) = match config_path {
+        let (root, config) = match &config_path {
             Some(path) => {
                 let text =
-                    crate::discover::read_text(&path, MAX_SETTINGS_BYTES).map_err(|source| {
+                    crate::discover::read_text(path, MAX_SETTINGS_BYTES).map_err(|source| {
                         ConfigError::Read {
                             path: path.clone(),
                             source,
@@ -176,7 +178,7 @@ impl Settings {
                     .parent()
                     .map(Path::to_path_buf)
                     .unwrap_or_else(|| cwd.to_path_buf());
-                (root, Config::parse(&text, &path)?)
+                (root, Config::parse(&text, path)?)
             }
             None => (cwd.to_path_buf(), Config::default()),
         };
@@ -184,7 +186,10 @@ impl Settings {
             (Some(_), _) | (None, None) => "--base-url".to_owned(),
             (None, Some(file)) => file,
         };
-        let settings = Self::resolve(root, config, overrides, cwd);
+        let mut settings = Self::resolve(root, config, overrides, cwd);
+        if let Some(path) = config_path {
+            settings.settings_file = path;
+        }
         check_base_url(&settings.config.base_url, &origin)?;
         Ok(settings)
     }
@@ -222,6 +227,7 @@ impl Settings {
             taxonomy_file: config.taxonomy.as_ref().map(|p| root.join(p)),
             index_dir: root.join(&config.index_dir),
             drafts: overrides.drafts,
+            settings_file: root.join(CONFIG_FILE),
             root,
             config,
             content_dir,

@@ -119,6 +119,16 @@ pub fn line_of(text: &str, offset: usize) -> usize {
         + 1
 }
 
+/// `n` and the noun, plural unless `n` is 1: "1 warning", "0 warnings" (for the summary
+/// lines of `build`, `check` and `serve`).
+pub fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

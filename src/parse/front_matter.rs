@@ -82,7 +82,11 @@ pub fn split_front_matter<'a>(
         )
         .at_line(1)
         .with_hint(format!("end the block with a line holding only `{fence}`"));
-        return (FrontMatter::default(), text, 1, vec![diagnostic]);
+        let front_matter = FrontMatter {
+            draft: states_draft(text),
+            ..FrontMatter::default()
+        };
+        return (front_matter, text, 1, vec![diagnostic]);
     };
     let block = &text[block_start..block_start + block_len];
     let body = &text[block_start + body_start..];
@@ -108,11 +112,22 @@ pub fn split_front_matter<'a>(
             diagnostics.push(diagnostic);
             FrontMatter {
                 present: true,
+                draft: states_draft(block),
                 ..FrontMatter::default()
             }
         }
     };
     (front_matter, body, body_line, diagnostics)
+}
+
+/// Whether a front matter block that could not be parsed still says `draft: true` (or
+/// `draft = true`) on a line of its own: a broken block must not publish a draft, the one
+/// key whose loss would make private text public.
+fn states_draft(block: &str) -> bool {
+    block.lines().any(|line| {
+        line.split_once([':', '='])
+            .is_some_and(|(key, value)| key.trim() == "draft" && value.trim() == "true")
+    })
 }
 
 /// Finds the closing fence line; returns the block's length and where the body starts.
@@ -140,8 +155,15 @@ fn parse_yaml(block: &str) -> ParseResult {
         Ok(_) => Err(("expected `key: value` pairs".to_owned(), None)),
         Err(err) => {
             let line = err.location().map(|l| l.line() as usize);
-            let message = err.to_string().lines().next().unwrap_or("").to_owned();
-            Err((message, line))
+            // saphyr's first line reads "error: line 5 column 11: unclosed bracket"; the
+            // diagnostic gives the file's own line, so only the reason is kept.
+            let first = err.to_string().lines().next().unwrap_or("").to_owned();
+            let reason = first.strip_prefix("error: ").unwrap_or(&first);
+            let reason = match reason.split_once(": ") {
+                Some((at, rest)) if at.starts_with("line ") => rest,
+                _ => reason,
+            };
+            Err((reason.to_owned(), line))
         }
     }
 }
@@ -488,5 +510,27 @@ mod tests {
         let (fm, body, line, diagnostics) = split_front_matter("n.md", "# Title\n");
         assert!(!fm.present && diagnostics.is_empty());
         assert_eq!((body, line), ("# Title\n", 1));
+    }
+
+    #[test]
+    fn a_broken_block_that_says_draft_keeps_the_postmortem_a_draft() {
+        let text = "---\ntitle: \"Secret draft\ndraft: true\n---\n# Secret\nInternal only.\n";
+        let (fm, _, _, diagnostics) = split_front_matter("s.md", text);
+        assert!(fm.draft, "{fm:?}");
+        assert_eq!(diagnostics.len(), 1);
+        let message = &diagnostics[0].message;
+        assert!(
+            !message.contains("error:") && !message.contains("column"),
+            "{message}"
+        );
+        let text = "+++\ntitle = [\ndraft = true\n+++\nbody\n";
+        assert!(split_front_matter("t.md", text).0.draft);
+        let text = "---\ndraft: true\ntitle: never closed\n";
+        assert!(split_front_matter("u.md", text).0.draft);
+        // Without the key, or with it false, a broken block is no draft.
+        let text = "---\ntitle: \"Open\ndraft: false\n---\nbody\n";
+        assert!(!split_front_matter("v.md", text).0.draft);
+        let text = "---\ntitle: [\n---\nThe draft: true story.\n";
+        assert!(!split_front_matter("w.md", text).0.draft);
     }
 }

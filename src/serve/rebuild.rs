@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use crate::config::{ConfigError, Overrides, Settings};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, counted};
 use crate::links::base_path;
 use crate::output::MemorySite;
 use crate::timings::Timings;
@@ -124,10 +124,10 @@ pub(super) fn rebuild(source: &SettingsSource, state: &mut State) -> (Outcome, O
             let warnings = built.diagnostics.len() - problems.len();
             if problems.is_empty() {
                 eprintln!(
-                    "rebuilt {} postmortems in {:.0?} ({warnings} warnings; {} of {} pages \
-                     rendered again; {})",
-                    built.postmortems,
+                    "rebuilt {} in {:.0?} ({}; {} of {} pages rendered again; {})",
+                    counted(built.postmortems, "postmortem"),
                     started.elapsed(),
+                    counted(warnings, "warning"),
                     built.rendered,
                     built.pages,
                     stages(&timings)
@@ -135,8 +135,8 @@ pub(super) fn rebuild(source: &SettingsSource, state: &mut State) -> (Outcome, O
                 Outcome::Good(built.snapshot)
             } else {
                 eprintln!(
-                    "{} errors: still serving the last good site; fix them to reload",
-                    problems.len()
+                    "{}: still serving the last good site; fix them to reload",
+                    counted(problems.len(), "error")
                 );
                 Outcome::Broken(problems)
             }

@@ -29,6 +29,9 @@ struct Inputs {
     /// Where pmkb itself writes (the search index cache, the output folder).
     ignored: Vec<PathBuf>,
     root: PathBuf,
+    /// The settings and taxonomy files: of the site root's files, only these are inputs
+    /// (a log or scratch file beside them is not).
+    files: Vec<PathBuf>,
     /// The content folder: a change elsewhere (theme, taxonomy, settings) may change
     /// what every page is built with.
     content: PathBuf,
@@ -51,6 +54,9 @@ impl Inputs {
             watched,
             ignored: vec![settings.index_dir.clone(), settings.output_dir.clone()],
             root: settings.root.clone(),
+            files: std::iter::once(settings.settings_file.clone())
+                .chain(settings.taxonomy_file.clone())
+                .collect(),
             content: settings.content_dir.clone(),
             theme: settings.theme_dir.clone(),
         }
@@ -62,10 +68,14 @@ impl Inputs {
         path.starts_with(&self.content) && !path.starts_with(&self.theme)
     }
 
-    /// Whether a change at `path` can change the site: not in a folder pmkb writes, and
-    /// not hidden (the build skips hidden files; editors' swap files are hidden).
+    /// Whether a change at `path` can change the site: in the content or theme folder or
+    /// one of the input files, not in a folder pmkb writes, and not hidden (the build
+    /// skips hidden files; editors' swap files are hidden).
     fn matters(&self, path: &Path) -> bool {
-        if self.ignored.iter().any(|i| path.starts_with(i)) {
+        let input = path.starts_with(&self.content)
+            || path.starts_with(&self.theme)
+            || self.files.iter().any(|f| f == path);
+        if !input || self.ignored.iter().any(|i| path.starts_with(i)) {
             return false;
         }
         let rel = path.strip_prefix(&self.root).unwrap_or(path);
@@ -197,5 +207,9 @@ mod tests {
         assert!(!inputs.matters(Path::new("/site/content/.a.md.swp")));
         assert!(!inputs.matters(Path::new("/site/.pmkb/index/meta.json")));
         assert!(!inputs.matters(Path::new("/site/public/index.html")));
+        // Other files of the site root (a log of `pmkb serve` itself) are no input.
+        assert!(!inputs.matters(Path::new("/site/serve.log")));
+        assert!(!inputs.matters(Path::new("/site/notes/todo.md")));
+        assert!(inputs.matters(Path::new("/site/theme/templates/base.html")));
     }
 }
