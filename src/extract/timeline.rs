@@ -325,10 +325,21 @@ fn untimed_text(entry: &Entry) -> String {
 /// not a wrapped sentence's last words ("06:10.").
 fn leads_with_time(line: &str) -> bool {
     let line = line.trim_start();
-    embedded_time(line).is_some_and(|m| {
-        let words = line[m.end()..].split_whitespace();
-        m.start() == 0 && words.filter(|w| w.chars().any(char::is_alphabetic)).count() >= 2
+    opening_time_end(line).is_some_and(|end| {
+        let words = line[end..].split_whitespace();
+        words.filter(|w| w.chars().any(char::is_alphabetic)).count() >= 2
     })
+}
+
+/// Where the time a line opens with ends, a day written before it included: "10:05 …",
+/// "2024-03-01 10:05 …", "01.03.2024 10:05 …" — people log events as a time or as a
+/// day and a time, and either leads the line.
+fn opening_time_end(line: &str) -> Option<usize> {
+    let found = embedded_time(line)?;
+    let before = line[..found.start()].trim();
+    let day_only = before.is_empty()
+        || datetime::parse_moment(before).is_some_and(|m| m.date.is_some() && m.time.is_none());
+    day_only.then_some(found.end())
 }
 
 /// Whether a line stops mid-sentence ("… cleared by"), so the next line finishes it.
@@ -446,12 +457,13 @@ pub fn leading_time(entry: &Entry) -> Option<(String, String)> {
     if is_emphasised(entry, text) {
         return None;
     }
-    let found = embedded_time(first_line)?;
-    if found.start() == 0 && leads_with_time(first_line) {
-        // "2:20 PM (GMT) a user complained …": the time leads without a separator.
-        datetime::find_time(found.as_str())?;
-        let rest = text.get(found.end()..).unwrap_or("");
-        return Some((found.as_str().trim().to_owned(), clean_rest(rest)));
+    let end = opening_time_end(first_line)?;
+    if leads_with_time(first_line) {
+        // "2:20 PM (GMT) a user complained …", "2024-03-01 10:05 rollback started": the
+        // time (and its day) leads without a separator.
+        datetime::find_time(&first_line[..end])?;
+        let rest = text.get(end..).unwrap_or("");
+        return Some((first_line[..end].trim().to_owned(), clean_rest(rest)));
     }
     None
 }
@@ -546,16 +558,16 @@ fn is_time_text(text: &str) -> bool {
         || datetime::parse_moment(t).is_some_and(|m| m.date.is_some());
     // Beyond the time itself only a zone, a date or punctuation may follow: "13:16 5xx
     // alert on api" is an event, not a time.
-    let only_time = match embedded_time(t) {
-        Some(m) if m.start() == 0 => {
-            let rest = t[m.end()..].trim_matches(|c: char| !c.is_alphanumeric());
+    let only_time = match opening_time_end(t) {
+        Some(end) => {
+            let rest = t[end..].trim_matches(|c: char| !c.is_alphanumeric());
             rest.is_empty()
                 || datetime::find_zone(rest).is_some_and(|_| rest.split_whitespace().count() <= 3)
                 || (rest.split_whitespace().count() <= 4
                     && datetime::find_span(rest).is_some_and(|s| s.start.date.is_some()))
                 || !rest.chars().any(char::is_alphabetic)
         }
-        _ => true,
+        None => true,
     };
     starts_well && has_time && only_time
 }
@@ -704,6 +716,28 @@ mod tests {
         assert!(at[1].time.is_some());
         assert_eq!(at[2].date, Some((day("2022-06-10"), Origin::Written)));
         assert_eq!(at[2].time, None);
+    }
+
+    #[test]
+    fn a_day_and_time_lead_their_event_without_a_separator() {
+        let found = entries(
+            "## Timeline\n- 2024-03-01 10:00 Alert fired.\n- 2024-03-01 10:05 Suspected the deploy and started a rollback.\n- 2024-03-01 10:20 Found the cause: disk full.\n- 2024-03-01 10:50 Service recovered.\n",
+        );
+        assert_eq!(found.len(), 4, "{found:?}");
+        assert_eq!(found[0].0.as_deref(), Some("2024-03-01 10:00"), "{found:?}");
+        assert!(found[0].1.starts_with("Alert fired"), "{found:?}");
+        assert_eq!(found[2].0.as_deref(), Some("2024-03-01 10:20"), "{found:?}");
+        assert_eq!(found[2].1, "Found the cause: disk full.", "{found:?}");
+        // A day and a time alone still make the whole line the time.
+        let found = entries("## Timeline\n- 2024-03-01 10:00 UTC\n  Alert fired.\n");
+        assert_eq!(
+            found[0].0.as_deref(),
+            Some("2024-03-01 10:00 UTC"),
+            "{found:?}"
+        );
+        // Words before the time are no day: the time is inside the event.
+        let found = entries("## Timeline\n- Alert fired at 10:00.\n- Paged the owner at 10:05.\n");
+        assert_eq!(found[0].0.as_deref(), Some("10:00"), "{found:?}");
     }
 
     #[test]
