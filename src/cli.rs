@@ -437,7 +437,7 @@ fn print_timings(stages: &[Stage]) {
         return;
     }
     eprintln!(
-        "{:<16} {:>10} {:>8} {:>10}",
+        "{:<18} {:>10} {:>8} {:>10}",
         "stage", "wall", "items", "peak RSS"
     );
     for stage in stages {
@@ -446,7 +446,7 @@ fn print_timings(stages: &[Stage]) {
             |b| format!("{:.0} MiB", b as f64 / (1024.0 * 1024.0)),
         );
         eprintln!(
-            "{:<16} {:>8.3} s {:>8} {:>10}",
+            "{:<18} {:>8.3} s {:>8} {:>10}",
             stage.name,
             stage.wall.as_secs_f64(),
             stage.items,
