@@ -143,6 +143,18 @@ fn fill_in(text: &str) -> String {
         .join("\n")
 }
 
+/// The export record of the one postmortem in `dir`, after `check_args` passed on it.
+fn checked_record(dir: &Path, check_args: &[&str]) -> serde_json::Value {
+    let out = pmkb_in(dir, check_args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let records: serde_json::Value = serde_json::from_str(&ok(&pmkb_in(dir, &["export"]))).unwrap();
+    records[0].clone()
+}
+
 #[test]
 fn new_writes_a_postmortem_that_check_accepts_and_never_overwrites_it() {
     let dir = tempfile::tempdir().unwrap();
@@ -182,30 +194,14 @@ fn new_writes_a_postmortem_that_check_accepts_and_never_overwrites_it() {
     // Published as written, it has no errors and its guidance is no fact: nothing is
     // read from the comments, so the export is empty where the author wrote nothing.
     std::fs::write(&path, text.replace("draft: true", "draft: false")).unwrap();
-    let out = pmkb_in(dir.path(), &["check"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let records: serde_json::Value =
-        serde_json::from_str(&ok(&pmkb_in(dir.path(), &["export"]))).unwrap();
-    let record = &records[0];
+    let record = checked_record(dir.path(), &["check"]);
     for field in ["duration_minutes", "users_affected_pct", "root_cause"] {
         assert!(record[field].is_null(), "{field}: {}", record[field]);
     }
     assert_eq!(record["timeline"], serde_json::json!([]));
     assert_eq!(record["measures"], serde_json::json!([]));
     std::fs::write(&path, fill_in(&text)).unwrap();
-    let out = pmkb_in(dir.path(), &["check", "--strict"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let records: serde_json::Value =
-        serde_json::from_str(&ok(&pmkb_in(dir.path(), &["export"]))).unwrap();
-    let record = &records[0];
+    let record = checked_record(dir.path(), &["check", "--strict"]);
     assert_eq!(record["title"], "Payments: 502s after deploy");
     assert_eq!(record["started_at"], "2026-03-01T09:10");
     assert_eq!(record["duration_minutes"], 90);
